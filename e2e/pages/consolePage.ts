@@ -1,0 +1,62 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Page object of the console, keyed on data-* hooks, never on styling. */
+export class ConsolePage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await expect(this.page.getByTestId('device-tree')).toBeVisible();
+  }
+
+  nav(route: string): Locator {
+    return this.page.getByTestId(`nav-${route}`);
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('tree-search').locator('input').fill(text);
+  }
+
+  channel(channelId: string): Locator {
+    return this.page.locator(`[data-testid="tree-channel"][data-channel-id="${channelId}"]`);
+  }
+
+  channels(): Locator {
+    return this.page.getByTestId('tree-channel');
+  }
+
+  treeGroup(kind: 'city' | 'county' | 'mine' | 'category', key?: string): Locator {
+    const base = `[data-testid="tree-${kind}"]`;
+    return this.page.locator(key ? `${base}[data-node-key="${key}"]` : base);
+  }
+
+  /** Expands a tree node by clicking its switcher. */
+  async expand(nodeTitle: Locator): Promise<void> {
+    const treeNode = this.page.locator('.ant-tree-treenode', { has: nodeTitle });
+    const switcher = treeNode.locator('.ant-tree-switcher').first();
+    if (await switcher.evaluate((el) => el.classList.contains('ant-tree-switcher_close'))) await switcher.click();
+  }
+
+  tile(index: number): Locator {
+    return this.page.locator(`[data-testid="tile"][data-tile-index="${index}"]`);
+  }
+
+  async selectTile(index: number): Promise<void> {
+    await this.tile(index).click({ position: { x: 20, y: 60 } });
+  }
+
+  async setTransport(label: 'Auto' | 'WebRTC' | 'JSMpeg'): Promise<void> {
+    const text = label === 'Auto' ? '自动' : label;
+    await this.page.getByTestId('transport-switch').getByText(text, { exact: true }).click();
+  }
+
+  async playInTile(channelId: string, tile: number): Promise<void> {
+    await this.selectTile(tile);
+    await this.channel(channelId).dblclick();
+    await expect(this.tile(tile)).toHaveAttribute('data-channel-id', channelId);
+  }
+
+  async waitPlaying(tile: number, timeout = 15_000): Promise<void> {
+    await expect(this.tile(tile)).toHaveAttribute('data-phase', 'playing', { timeout });
+  }
+}

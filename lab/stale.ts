@@ -1,0 +1,96 @@
+/** Cleans what a crashed lab run left behind: recorded child processes and the network namespace. */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deleteNetns, JANUS_IP, netnsExists, netnsPids } from './netns';
+
+export type LabPids = Record<string, number | null>;
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function cmdline(pid: number): string | null {
+  const raw = readProc(pid, 'cmdline');
+  return raw === null ? null : raw.split('\0').join(' ').trim();
+}
+
+function parentPid(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  if (!stat) return null;
+  // Fields after the last ')' (the command name may contain spaces): state, ppid, ...
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) ? ppid : null;
+}
+
+function isLabChild(pid: number): boolean {
+  const cmd = cmdline(pid);
+  return cmd !== null && /\b(janus|ffmpeg)\b/.test(cmd);
+}
+
+function isNode(pid: number): boolean {
+  const cmd = cmdline(pid);
+  return cmd !== null && /\bnode\b|tsx|vitest/.test(cmd);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone already */
+  }
+}
+
+export function readRecordedPids(runDir: string): LabPids | null {
+  const file = join(runDir, 'lab.json');
+  if (!existsSync(file)) return null;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { pids?: LabPids };
+    return parsed.pids ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes stale state. Throws when a lab that is still alive owns it (another `npm run lab`): stopping
+ * that one is its owner's business.
+ */
+export async function cleanupStale(runDir: string, log: (line: string) => void): Promise<void> {
+  const pids = readRecordedPids(runDir);
+  if (pids) {
+    const owner = pids.lab;
+    if (owner && owner !== process.pid && isNode(owner)) {
+      throw new Error(`another lab (pid ${owner}) is running with run dir ${runDir}; stop it first`);
+    }
+    for (const [name, pid] of Object.entries(pids)) {
+      if (name === 'lab' || !pid || !isLabChild(pid)) continue;
+      log(`stale ${name} (pid ${pid}) from a previous run: killing`);
+      killQuietly(pid);
+    }
+  }
+  // Anything inside the namespace whose parent is a live lab other than us belongs to a running lab.
+  for (const pid of await netnsPids()) {
+    const ppid = parentPid(pid);
+    if (ppid && ppid !== 1 && ppid !== process.pid && isNode(ppid)) {
+      throw new Error(`the lab namespace is in use by a running lab (pid ${ppid}); stop it first`);
+    }
+  }
+  // Orphaned cameras (e.g. from another run dir): ffmpeg sending to the lab's Janus address whose parent
+  // is no longer a lab (reparented to init or a subreaper).
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cmd = cmdline(pid);
+    const ppid = parentPid(pid);
+    if (cmd && /\bffmpeg\b/.test(cmd) && cmd.includes(`rtp://${JANUS_IP}:`) && (ppid === null || !isNode(ppid))) {
+      log(`orphaned lab camera (pid ${pid}): killing`);
+      killQuietly(pid);
+    }
+  }
+  if (await netnsExists()) log('removing the stale lab network namespace');
+  await deleteNetns();
+}

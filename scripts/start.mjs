@@ -1,0 +1,36 @@
+// `npm start`: the real Electron app where its binary is present (and a display exists), otherwise the web host.
+// `npm start -- --web` forces the web host. When the local lab runs (`npm run lab`), its Janus is registered as a backend.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const args = process.argv.slice(2);
+const forceWeb = args.includes('--web');
+if (!fs.existsSync('dist/renderer/index.html') || !fs.existsSync('dist/main/web.mjs')) {
+  if (spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+
+const labFile = 'lab/.run/lab.json';
+let labBackend = null;
+try {
+  labBackend = JSON.parse(fs.readFileSync(labFile, 'utf8')).janusUrl ?? null;
+} catch {
+  // no lab running: fine
+}
+
+const { electronBinaryPath } = await import('./electron/electronBinary.mjs');
+const electron = forceWeb ? null : electronBinaryPath();
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+
+let child;
+if (electron && hasDisplay) {
+  console.log(`Starting the Electron app (${electron})`);
+  child = spawn(electron, ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : [])], { stdio: 'inherit' });
+} else {
+  if (!forceWeb) {
+    console.log(electron ? 'No display: starting the web host instead of Electron.' : 'Electron binary not present: starting the web host (open the printed URL in Chromium).');
+  }
+  const port = args.find((a) => a.startsWith('--port='))?.slice(7) ?? process.env.MDC_PORT ?? '5170';
+  child = spawn(process.execPath, ['dist/main/web.mjs', '--port', port, ...(labBackend ? ['--lab-backend', labBackend] : [])], { stdio: 'inherit' });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,76 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { createConsoleCore } from '../core';
+import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
+import { createLogger, type Logger } from '../services/logger';
+import { appPaths, dataDirFor, readAppVersion } from './appPaths';
+import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
+import { guardAllWebContents } from './guards';
+import { bindConsoleIpc } from './ipcBridge';
+import { createRendererHandler } from './rendererProtocol';
+import { APP_SCHEME, chromiumSwitches } from './security';
+import { applySessionPolicy } from './sessionPolicy';
+import { quitCleanly } from './shutdown';
+import { locateSqliteBinding } from './sqliteBinding';
+
+/** Entry of the Electron host (bundled to dist/main/electron.cjs). Wiring only; decisions live beside it. */
+const APP_ID = 'cn.gov.changzhi.mine-dispatch-console';
+const paths = appPaths(__dirname);
+
+for (const [name, value] of chromiumSwitches()) app.commandLine.appendSwitch(name, value);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+app.enableSandbox();
+app.setAppUserModelId(APP_ID);
+app.setPath('userData', dataDirFor(app.getPath('appData'), process.env));
+
+if (app.requestSingleInstanceLock()) {
+  const log = createLogger(app.getPath('userData'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection in main'));
+  start(log).catch((err: unknown) => fail(log, `启动失败 (start-up failed): ${err instanceof Error ? err.message : String(err)}`));
+} else {
+  app.quit();
+}
+
+async function start(log: Logger): Promise<void> {
+  guardAllWebContents(app, log);
+  Menu.setApplicationMenu(null);
+  await app.whenReady();
+
+  const dataDir = app.getPath('userData');
+  const binding = locateSqliteBinding({ isPackaged: app.isPackaged, appRoot: paths.root, resourcesPath: process.resourcesPath });
+  if (!binding.ok) return fail(log, binding.message);
+  const version = readAppVersion(paths.root);
+  const core = await createConsoleCore({ host: 'electron', dataDir, log, version, sqliteBinding: binding.path });
+  log.info({ version, dataDir, sqlite: binding.source }, 'electron host starting');
+
+  applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
+  protocol.handle(
+    APP_SCHEME,
+    createRendererHandler({ rendererDir: paths.rendererDir, csp: () => contentSecurityPolicy([...core.connectOrigins()]) }),
+  );
+  const ipc = bindConsoleIpc({ ipcMain, core, log });
+  quitCleanly(app, log, async () => {
+    ipc.dispose();
+    await core.dispose();
+  });
+
+  const openWindow = () => createConsoleWindow({ preloadPath: paths.preloadPath, devTools: !app.isPackaged, log });
+  let win = openWindow();
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) win = openWindow();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+}
+
+function fail(log: Logger, message: string): void {
+  log.fatal(message);
+  log.flush();
+  dialog.showErrorBox(WINDOW_TITLE, message);
+  app.exit(1);
+}

@@ -1,0 +1,141 @@
+import type { BackendStatus, Catalogue, Channel, Mine } from '../../shared/domain/catalogue';
+import type { BackendConfig } from '../../shared/domain/settings';
+import { ConsoleError } from '../../shared/contract/rpc';
+import { DisposableStore, Emitter, type Disposable } from '../../shared/lifecycle';
+import type { Logger } from '../services/logger';
+import type { BackendCatalogue, PlayTarget, VideoBackend } from './videoBackend';
+import { JanusStreamingBackend } from './janus/janusStreamingBackend';
+
+type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
+
+export type BackendFactory = (config: BackendConfig, log: Logger) => VideoBackend;
+
+export const createBackend: BackendFactory = (config, log) => {
+  switch (config.kind) {
+    case 'janus':
+      return new JanusStreamingBackend(config, (msg) => log.warn({ backend: config.id }, msg));
+  }
+};
+
+/**
+ * The set of configured backends. Keeps each one's catalogue fresh (poll), merges them into
+ * one console catalogue and announces changes; the only place that knows which backend owns a channel.
+ */
+export class BackendRegistry implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private version = 0;
+  private merged: Catalogue = { version: 0, mines: [], channels: [], backends: [] };
+  private lastFingerprint = '';
+  private pollTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<Catalogue> | null = null;
+  private readonly catalogueChanged = new Emitter<Catalogue>();
+  private readonly statusChanged = new Emitter<BackendStatus>();
+  readonly onCatalogueChanged = this.catalogueChanged.event;
+  readonly onStatus = this.statusChanged.event;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly factory: BackendFactory = createBackend,
+    private readonly pollMs = 5_000,
+  ) {}
+
+  /** Applies the configured list: starts new backends, drops removed ones, restarts changed ones. */
+  configure(configs: readonly BackendConfig[]): void {
+    const wanted = new Map(configs.filter((c) => c.enabled).map((c) => [c.id, c]));
+    for (const [id, entry] of this.entries) {
+      const next = wanted.get(id);
+      if (!next || JSON.stringify(next) !== JSON.stringify(entry.config)) this.drop(id);
+    }
+    for (const config of wanted.values()) {
+      if (this.entries.has(config.id)) continue;
+      const backend = this.factory(config, this.log);
+      const subscriptions = new DisposableStore();
+      const entry: Entry = { backend, config, catalogue: { mines: [], channels: [] }, subscriptions };
+      subscriptions.add(backend.onHealthChange(() => this.statusChanged.fire(this.statusOf(entry))));
+      this.entries.set(config.id, entry);
+    }
+    this.publish();
+    void this.refresh();
+    if (!this.pollTimer) this.pollTimer = setInterval(() => void this.refresh(), this.pollMs);
+  }
+
+  catalogue(): Catalogue {
+    return this.merged;
+  }
+
+  /** Fetches every backend's catalogue (one refresh at a time); a failing backend keeps its last channels, marked offline. */
+  refresh(): Promise<Catalogue> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = (async () => {
+      await Promise.all(
+        [...this.entries.values()].map(async (entry) => {
+          try {
+            entry.catalogue = await entry.backend.fetchCatalogue();
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            this.log.warn({ backend: entry.config.id }, `catalogue fetch failed: ${message}`);
+            entry.catalogue = { mines: entry.catalogue.mines, channels: entry.catalogue.channels.map((c) => ({ ...c, online: false })) };
+          }
+        }),
+      );
+      this.publish();
+      return this.merged;
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  async play(channelId: string, kind: Channel['streams'][number]): Promise<PlayTarget> {
+    const sep = channelId.indexOf(':');
+    const entry = sep > 0 ? this.entries.get(channelId.slice(0, sep)) : undefined;
+    if (!entry) throw new ConsoleError('not-found', `通道不存在: ${channelId}`);
+    return entry.backend.play(channelId.slice(sep + 1), kind);
+  }
+
+  channel(channelId: string): Channel | undefined {
+    return this.merged.channels.find((c) => c.id === channelId);
+  }
+
+  dispose(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    for (const id of [...this.entries.keys()]) this.drop(id);
+    this.catalogueChanged.dispose();
+    this.statusChanged.dispose();
+  }
+
+  private drop(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.subscriptions.dispose();
+    entry.backend.dispose();
+    this.entries.delete(id);
+  }
+
+  private statusOf(entry: Entry): BackendStatus {
+    const h = entry.backend.health();
+    return {
+      backendId: entry.config.id,
+      name: entry.config.name,
+      kind: entry.config.kind,
+      state: h.state,
+      message: h.message,
+      channelCount: entry.catalogue.channels.length,
+      updatedAt: Date.now(),
+    };
+  }
+
+  private publish(): void {
+    const mines = new Map<string, Mine>();
+    const channels: Channel[] = [];
+    for (const entry of this.entries.values()) {
+      for (const mine of entry.catalogue.mines) if (!mines.has(mine.id)) mines.set(mine.id, mine);
+      channels.push(...entry.catalogue.channels);
+    }
+    const backends = [...this.entries.values()].map((e) => this.statusOf(e));
+    const fingerprint = JSON.stringify([[...mines.values()], channels, backends.map((b) => [b.backendId, b.state, b.message, b.channelCount])]);
+    if (fingerprint === this.lastFingerprint) return;
+    this.lastFingerprint = fingerprint;
+    this.merged = { version: ++this.version, mines: [...mines.values()], channels, backends };
+    this.catalogueChanged.fire(this.merged);
+  }
+}

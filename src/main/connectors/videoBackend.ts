@@ -1,0 +1,31 @@
+import type { BackendState, Channel, Mine, StreamKind } from '../../shared/domain/catalogue';
+import type { Disposable } from '../../shared/lifecycle';
+
+/** What a backend knows about its cameras, already in domain vocabulary. */
+export type BackendCatalogue = { mines: Mine[]; channels: Channel[] };
+
+export type BackendHealth = { state: BackendState; message: string | null };
+
+/** A transport-level description of how to play one channel; the stream service turns it into a StreamSource. */
+export type PlayTarget =
+  | { kind: 'janus-webrtc'; server: string; mountpointId: number }
+  | { kind: 'jsmpeg-ws'; /** rtsp:// or MPEG-TS url the relay reads */ sourceUrl: string };
+
+export type BackendCapabilities = { ptz: boolean; playback: boolean; download: boolean; talk: boolean };
+
+/**
+ * One video platform the console connects to (Janus, WVP, ZLMediaKit, Hikvision ...).
+ * Vendor vocabulary stays inside the implementation; this interface speaks domain types only.
+ */
+export interface VideoBackend extends Disposable {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly capabilities: BackendCapabilities;
+  /** Connects (or reconnects) and fetches the catalogue; throws a ConsoleError('unavailable') with a clear message. */
+  fetchCatalogue(): Promise<BackendCatalogue>;
+  health(): BackendHealth;
+  onHealthChange(listener: (health: BackendHealth) => void): Disposable;
+  /** How to play `localId` (the part of the channel id after `<backendId>:`) with `kind`. */
+  play(localId: string, kind: StreamKind): Promise<PlayTarget>;
+}

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { Alert, Layout, Menu, Tag } from 'antd';
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  CarryOutOutlined,
+  GlobalOutlined,
+  HistoryOutlined,
+  PhoneOutlined,
+  SettingOutlined,
+  SoundOutlined,
+} from '@ant-design/icons';
+import type { ConsoleApi } from '../../shared/contract/consoleApi';
+import { useAppSelector, useT } from './hooks';
+import { selectHost, selectHostConnected } from './uiSlice';
+import { useHashRoute, type Route } from './useHashRoute';
+import type { StringKey } from './strings';
+import { LivePage } from '../features/live/LivePage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
+import { BackendStatusBar } from '../features/status/BackendStatusBar';
+
+const NAV: { route: Route; label: StringKey; icon: React.ReactNode }[] = [
+  { route: 'wall', label: 'nav.wall', icon: <AppstoreOutlined /> },
+  { route: 'map', label: 'nav.map', icon: <GlobalOutlined /> },
+  { route: 'phone', label: 'nav.phone', icon: <PhoneOutlined /> },
+  { route: 'broadcast', label: 'nav.broadcast', icon: <SoundOutlined /> },
+  { route: 'playback', label: 'nav.playback', icon: <HistoryOutlined /> },
+  { route: 'alarms', label: 'nav.alarms', icon: <AlertOutlined /> },
+  { route: 'tasks', label: 'nav.tasks', icon: <CarryOutOutlined /> },
+  { route: 'settings', label: 'nav.settings', icon: <SettingOutlined /> },
+];
+
+function Clock() {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    <span className="shell__clock" data-testid="clock">
+      {`${now.getFullYear()}年${pad(now.getMonth() + 1)}月${pad(now.getDate())}日 ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`}
+    </span>
+  );
+}
+
+/** Title bar with navigation, platform lamps and clock; the page below. */
+export function Shell({ api }: { api: ConsoleApi }) {
+  const t = useT();
+  const [route, go] = useHashRoute();
+  const host = useAppSelector(selectHost);
+  const connected = useAppSelector(selectHostConnected);
+
+  let page: React.ReactNode;
+  switch (route) {
+    case 'wall':
+      page = <LivePage api={api} />;
+      break;
+    case 'settings':
+      page = <SettingsPage />;
+      break;
+    default:
+      page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
+  }
+
+  return (
+    <Layout className="shell">
+      <Layout.Header className="shell__header">
+        <div className="shell__brand">
+          <span className="shell__title">{t('app.title')}</span>
+          <Tag bordered={false} color={host === 'ipc' ? 'blue' : 'geekblue'}>
+            {t(host === 'ipc' ? 'host.ipc' : 'host.websocket')}
+          </Tag>
+        </div>
+        <Menu
+          className="shell__nav"
+          mode="horizontal"
+          theme="dark"
+          selectedKeys={[route]}
+          onClick={(e) => go(e.key as Route)}
+          items={NAV.map((n) => ({ key: n.route, icon: n.icon, label: <span data-testid={`nav-${n.route}`}>{t(n.label)}</span> }))}
+        />
+        <BackendStatusBar />
+        <Clock />
+      </Layout.Header>
+      {connected ? null : <Alert type="error" banner message={t('host.disconnected')} />}
+      <Layout.Content className="shell__content">{page}</Layout.Content>
+    </Layout>
+  );
+}

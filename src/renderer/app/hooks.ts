@@ -1,0 +1,14 @@
+import { useCallback } from 'react';
+import { useDispatch, useSelector } from 'react-redux';
+import type { AppDispatch, RootState } from './store';
+import { selectLanguage } from './uiSlice';
+import { translate, type StringKey } from './strings';
+
+export const useAppDispatch = useDispatch.withTypes<AppDispatch>();
+export const useAppSelector = useSelector.withTypes<RootState>();
+
+/** `t(key, vars)` in the current language. */
+export function useT(): (key: StringKey, vars?: Record<string, string | number>) => string {
+  const language = useAppSelector(selectLanguage);
+  return useCallback((key, vars) => translate(language, key, vars), [language]);
+}

@@ -1,0 +1,19 @@
+import { combineSlices, configureStore } from '@reduxjs/toolkit';
+import type { ConsoleApi } from '../../shared/contract/consoleApi';
+import { consoleApi } from '../api/consoleApiSlice';
+import { uiSlice, type HostKind } from './uiSlice';
+import { liveSlice } from '../features/live/liveSlice';
+
+const rootReducer = combineSlices(consoleApi, uiSlice, liveSlice);
+export type RootState = ReturnType<typeof rootReducer>;
+
+export function makeStore(api: ConsoleApi, host: HostKind, preloadedState?: Partial<RootState>) {
+  return configureStore({
+    reducer: rootReducer,
+    preloadedState: { ...preloadedState, ui: { ...uiSlice.getInitialState(), host, ...preloadedState?.ui } },
+    middleware: (getDefault) => getDefault({ thunk: { extraArgument: { api } } }).concat(consoleApi.middleware),
+  });
+}
+
+export type AppStore = ReturnType<typeof makeStore>;
+export type AppDispatch = AppStore['dispatch'];

@@ -1,0 +1,20 @@
+import type { BackendConfig, Settings } from '../../../shared/domain/settings';
+import type { AuditEntry } from '../../../shared/domain/audit';
+import { consoleApi } from '../../api/consoleApiSlice';
+
+export const settingsApi = consoleApi.injectEndpoints({
+  endpoints: (build) => ({
+    getSettings: build.query<Settings, void>({ query: () => ({ method: 'getSettings', input: {} }), providesTags: ['Settings'] }),
+    saveBackend: build.mutation<Settings, BackendConfig>({
+      query: (config) => ({ method: 'saveBackend', input: config }),
+      invalidatesTags: ['Settings', 'Audit'],
+    }),
+    removeBackend: build.mutation<Settings, string>({
+      query: (id) => ({ method: 'removeBackend', input: { id } }),
+      invalidatesTags: ['Settings', 'Audit'],
+    }),
+    listAudit: build.query<AuditEntry[], number>({ query: (limit) => ({ method: 'listAudit', input: { limit } }), providesTags: ['Audit'] }),
+  }),
+});
+
+export const { useGetSettingsQuery, useSaveBackendMutation, useRemoveBackendMutation, useListAuditQuery } = settingsApi;

@@ -1,0 +1,107 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import { Button, Empty, Input, Spin, Tooltip, Tree, Typography } from 'antd';
+import type { DataNode } from 'antd/es/tree';
+import { ReloadOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { useT } from '../../app/hooks';
+import { useGetCatalogueQuery, useRefreshCatalogueMutation } from './catalogueApi';
+import { buildDeviceTree, innerKeys, type DeviceTreeNode } from './treeModel';
+import { CHANNEL_DRAG_TYPE } from './dragAndDrop';
+
+type Props = { onOpenChannel: (channelId: string) => void; height: number };
+
+type Row = DataNode & { node: DeviceTreeNode; children?: Row[] };
+
+function toRows(n: DeviceTreeNode): Row {
+  const row: Row = { key: n.key, title: n.title, node: n, isLeaf: n.kind === 'channel' };
+  if (n.kind !== 'channel') row.children = n.children.map(toRows);
+  return row;
+}
+
+/** 长治市 → 区县 → 煤矿 → 点位类别 → 通道, with search, online counts, double-click or drag to play. */
+export function DeviceTree({ onOpenChannel, height }: Props) {
+  const t = useT();
+  const { data, isLoading, error } = useGetCatalogueQuery();
+  const [refresh, refreshState] = useRefreshCatalogueMutation();
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [expanded, setExpanded] = useState<React.Key[] | null>(null);
+
+  const root = useMemo(() => (data ? buildDeviceTree(data, deferredQuery) : null), [data, deferredQuery]);
+  const rows = useMemo(() => (root ? [toRows(root)] : []), [root]);
+  // While searching, show every match; otherwise the user's expansion (default: city and counties).
+  const expandedKeys = useMemo(() => {
+    if (!root) return [];
+    if (deferredQuery.trim()) return innerKeys(root);
+    return expanded ?? ['city', ...root.children.map((c) => c.key)];
+  }, [root, deferredQuery, expanded]);
+
+  const renderTitle = (row: Row) => {
+    const n = row.node;
+    if (n.kind === 'channel' && n.channel) {
+      const channel = n.channel;
+      return (
+        <span
+          className={`tree-channel${channel.online ? '' : ' tree-channel--offline'}`}
+          data-testid="tree-channel"
+          data-channel-id={channel.id}
+          data-online={channel.online}
+          draggable
+          onDragStart={(e) => {
+            e.dataTransfer.setData(CHANNEL_DRAG_TYPE, channel.id);
+            e.dataTransfer.effectAllowed = 'copy';
+          }}
+          onDoubleClick={() => onOpenChannel(channel.id)}
+          title={[channel.name, channel.gbId ?? ''].filter(Boolean).join('\n')}
+        >
+          <VideoCameraOutlined className="tree-channel__icon" />
+          <span className="tree-channel__name">{channel.name}</span>
+          {channel.online ? null : <span className="tree-channel__offline">{t('tree.offline')}</span>}
+        </span>
+      );
+    }
+    return (
+      <span className={`tree-group tree-group--${n.kind}`} data-testid={`tree-${n.kind}`} data-node-key={n.key} title={n.detail ?? n.title}>
+        <span className="tree-group__name">{n.title}</span>
+        <Tooltip title={t('tree.onlineCount', { online: n.online, total: n.total })}>
+          <span className="tree-group__count">
+            <span className={n.online > 0 ? 'count-online' : 'count-none'}>{n.online}</span>/{n.total}
+          </span>
+        </Tooltip>
+      </span>
+    );
+  };
+
+  return (
+    <div className="device-tree" data-testid="device-tree">
+      <div className="device-tree__bar">
+        <Input.Search
+          allowClear
+          placeholder={t('tree.search')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="tree-search"
+        />
+        <Tooltip title={t('tree.refresh')}>
+          <Button icon={<ReloadOutlined />} loading={refreshState.isLoading} onClick={() => void refresh()} aria-label={t('tree.refresh')} />
+        </Tooltip>
+      </div>
+      {isLoading ? <Spin /> : null}
+      {error ? <Typography.Text type="danger">{t('common.error', { message: ('message' in error ? error.message : undefined) ?? '' })}</Typography.Text> : null}
+      {root && root.total === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={deferredQuery ? t('tree.noMatch') : t('tree.empty')} />
+      ) : null}
+      {root && root.total > 0 ? (
+        <Tree<Row>
+          blockNode
+          virtual
+          height={height}
+          treeData={rows}
+          expandedKeys={expandedKeys}
+          onExpand={(keys) => setExpanded(keys)}
+          titleRender={renderTitle}
+          selectable={false}
+        />
+      ) : null}
+    </div>
+  );
+}

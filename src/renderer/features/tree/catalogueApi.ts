@@ -1,0 +1,34 @@
+import type { Catalogue } from '../../../shared/domain/catalogue';
+import { consoleApi, type ThunkExtra } from '../../api/consoleApiSlice';
+
+/** The merged catalogue of every backend, kept live by the host's `onCatalogueChanged` push. */
+export const catalogueApi = consoleApi.injectEndpoints({
+  endpoints: (build) => ({
+    getCatalogue: build.query<Catalogue, void>({
+      query: () => ({ method: 'getCatalogue', input: {} }),
+      providesTags: ['Catalogue'],
+      async onCacheEntryAdded(_arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, extra }) {
+        const { api } = extra as ThunkExtra;
+        try {
+          await cacheDataLoaded;
+        } catch {
+          return;
+        }
+        const sub = api.onCatalogueChanged((next) =>
+          updateCachedData((draft) => (next.version === draft.version ? draft : next)),
+        );
+        await cacheEntryRemoved;
+        sub.dispose();
+      },
+    }),
+    refreshCatalogue: build.mutation<Catalogue, void>({
+      query: () => ({ method: 'refreshCatalogue', input: {} }),
+      async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled;
+        dispatch(catalogueApi.util.updateQueryData('getCatalogue', undefined, () => data));
+      },
+    }),
+  }),
+});
+
+export const { useGetCatalogueQuery, useRefreshCatalogueMutation } = catalogueApi;

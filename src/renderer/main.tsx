@@ -1,0 +1,49 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Provider } from 'react-redux';
+import { App as AntApp, ConfigProvider, Result, theme } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { connectToHost } from './api/hostConnection';
+import { makeStore } from './app/store';
+import { hostConnectionChanged } from './app/uiSlice';
+import { Shell } from './app/Shell';
+import { translate } from './app/strings';
+import './app/styles.css';
+
+performance.mark('mdc:boot');
+const container = document.getElementById('root')!;
+const root = createRoot(container);
+
+function themed(children: React.ReactNode) {
+  return (
+    <ConfigProvider locale={zhCN} theme={{ algorithm: theme.darkAlgorithm, token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+async function boot(): Promise<void> {
+  let connection;
+  try {
+    connection = await connectToHost((event, reason) => console.warn(`invalid ${event} payload: ${reason}`));
+  } catch (err) {
+    root.render(
+      themed(<Result status="error" title={translate('zh-CN', 'host.unreachable')} subTitle={err instanceof Error ? err.message : String(err)} />),
+    );
+    return;
+  }
+  const { api } = connection;
+  const store = makeStore(api, connection.kind);
+  connection.onConnectionChange((up) => store.dispatch(hostConnectionChanged(up)));
+  window.addEventListener('error', (e) => void api.reportClientError({ message: String(e.message), context: 'window.error' }).catch(() => undefined));
+  window.addEventListener('unhandledrejection', (e) =>
+    void api.reportClientError({ message: String(e.reason), context: 'unhandledrejection' }).catch(() => undefined),
+  );
+  root.render(
+    <StrictMode>
+      <Provider store={store}>{themed(<Shell api={api} />)}</Provider>
+    </StrictMode>,
+  );
+}
+
+void boot();

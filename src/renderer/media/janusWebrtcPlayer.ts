@@ -1,0 +1,191 @@
+import type { JanusJS } from 'janus-gateway';
+import type { JanusWebrtcSource } from '../../shared/domain/stream';
+import { toDisposable } from '../../shared/lifecycle';
+import type { JanusSessionPool } from './janusSession';
+import type { DecodePath } from './player';
+import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
+import type { Lease } from './sessionPool';
+import type { JanusSession } from './janusSession';
+import { pickInboundVideo } from './statsMeter';
+
+/** Streaming plugin error codes that mean "this mountpoint is not there". */
+const NO_SUCH_MOUNTPOINT = new Set([455, 456]);
+
+type VideoWithFrameCallback = HTMLVideoElement & {
+  requestVideoFrameCallback?: (cb: (now: number, meta: { presentationTime?: number }) => void) => number;
+  cancelVideoFrameCallback?: (handle: number) => void;
+};
+
+/**
+ * Watches one Janus streaming mountpoint over WebRTC. The Janus session is shared per server
+ * through the pool; the plugin handle is this player's own.
+ */
+export class JanusWebrtcPlayer extends PlayerBase {
+  readonly kind = 'janus-webrtc' as const;
+  private video: VideoWithFrameCallback | null = null;
+  private handle: JanusJS.PluginHandle | null = null;
+  private lease: Lease<JanusSession> | null = null;
+  private frameCallback: number | null = null;
+
+  constructor(
+    private readonly source: JanusWebrtcSource,
+    private readonly pool: JanusSessionPool,
+  ) {
+    super(source.channelId);
+  }
+
+  protected get decodePath(): DecodePath {
+    return 'webrtc';
+  }
+
+  protected start(container: HTMLElement): void {
+    const video = document.createElement('video') as VideoWithFrameCallback;
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute('playsinline', '');
+    video.dataset.channelId = this.source.channelId;
+    video.dataset.decodePath = 'webrtc';
+    video.style.width = '100%';
+    video.style.height = '100%';
+    video.style.objectFit = 'contain';
+    video.style.display = 'block';
+    container.appendChild(video);
+    this.video = video;
+    this.store.add(toDisposable(() => this.releaseVideo()));
+    this.watchFrames(video);
+    void this.connect();
+  }
+
+  protected async sampleStats(): Promise<StatsSample | null> {
+    const pc = this.handle?.webrtcStuff?.pc;
+    if (!pc) return null;
+    const inbound = pickInboundVideo((await pc.getStats()).values());
+    if (!inbound) return null;
+    return {
+      at: inbound.timestamp || performance.now(),
+      frames: inbound.framesDecoded,
+      bytes: inbound.bytesReceived,
+      width: inbound.frameWidth || this.video?.videoWidth || 0,
+      height: inbound.frameHeight || this.video?.videoHeight || 0,
+    };
+  }
+
+  private async connect(): Promise<void> {
+    let lease: Lease<JanusSession>;
+    try {
+      lease = await this.pool.acquire({ server: this.source.server, iceServers: this.source.iceServers });
+    } catch (err) {
+      this.fail('transport-lost', `Cannot open a Janus session: ${errorMessage(err)}`);
+      return;
+    }
+    if (this.isDisposed || this.isTerminal) {
+      lease.dispose();
+      return;
+    }
+    this.lease = lease;
+    // Detach (or drop locally when the session is gone) before the lease goes.
+    this.store.add(lease);
+    this.store.add(toDisposable(() => this.detach()));
+    this.store.add(lease.onLost((reason) => this.fail('transport-lost', `Janus connection lost: ${reason}`)));
+    lease.session.attach({
+      plugin: 'janus.plugin.streaming',
+      opaqueId: `mdc-${this.source.sessionId}`,
+      success: (handle) => {
+        if (this.isDisposed || this.isTerminal) {
+          handle.detach({ noRequest: false });
+          return;
+        }
+        this.handle = handle;
+        handle.send({ message: { request: 'watch', id: this.source.mountpointId } });
+      },
+      error: (error) => this.fail('transport-lost', `Cannot attach to the streaming plugin: ${error}`),
+      onmessage: (msg, jsep) => this.onMessage(msg, jsep),
+      onremotetrack: (track, _mid, on) => this.onRemoteTrack(track, on),
+      iceState: (state) => {
+        if (state === 'failed') this.fail('transport-lost', 'ICE failed');
+      },
+      webrtcState: (up) => {
+        if (!up && !this.isDisposed) this.fail('transport-lost', 'Janus hung up the PeerConnection');
+      },
+      oncleanup: () => undefined,
+    });
+  }
+
+  private onMessage(msg: JanusJS.Message, jsep?: JanusJS.JSEP): void {
+    const handle = this.handle;
+    if (!handle || this.isDisposed || this.isTerminal) return;
+    if (msg.error) {
+      const code = typeof msg.error_code === 'number' ? msg.error_code : 0;
+      this.fail(NO_SUCH_MOUNTPOINT.has(code) ? 'not-found' : 'startup', `Janus: ${String(msg.error)}`);
+      return;
+    }
+    const status = msg.result?.status;
+    if (status === 'stopped') {
+      this.fail('transport-lost', 'Mountpoint stopped');
+      return;
+    }
+    if (jsep) {
+      handle.createAnswer({
+        jsep,
+        // Receive only: the offered tracks are received without any local capture.
+        tracks: [],
+        success: (answer) => {
+          if (this.handle === handle && !this.isTerminal) handle.send({ message: { request: 'start' }, jsep: answer });
+        },
+        error: (error) => this.fail('decode', `Cannot answer the Janus offer: ${errorMessage(error)}`),
+      });
+    }
+  }
+
+  private onRemoteTrack(track: MediaStreamTrack, on: boolean): void {
+    const video = this.video;
+    if (!video || this.isDisposed || track.kind !== 'video' || !on) return;
+    video.srcObject = new MediaStream([track]);
+    void video.play().catch(() => undefined); // muted autoplay; a rejection only means "not yet"
+  }
+
+  private watchFrames(video: VideoWithFrameCallback): void {
+    const rvfc = video.requestVideoFrameCallback?.bind(video);
+    if (rvfc) {
+      const onFrame = (now: number): void => {
+        if (this.video !== video) return;
+        this.frameDecoded(video, now);
+        this.frameCallback = rvfc(onFrame);
+      };
+      this.frameCallback = rvfc(onFrame);
+      return;
+    }
+    // Fallback without requestVideoFrameCallback: timeupdate is coarse (~4 Hz) but proves progress.
+    const onTime = (): void => this.frameDecoded(video);
+    video.addEventListener('timeupdate', onTime);
+    this.store.add(toDisposable(() => video.removeEventListener('timeupdate', onTime)));
+  }
+
+  private detach(): void {
+    const handle = this.handle;
+    this.handle = null;
+    if (!handle) return;
+    // If the session is gone, the request cannot be sent: clean up the PeerConnection locally.
+    const sessionAlive = this.lease !== null && this.lease.session.isConnected();
+    try {
+      handle.detach({ noRequest: !sessionAlive });
+    } catch {
+      // Detach on a half-dead session may throw; the PeerConnection is closed first by janus.js.
+    }
+  }
+
+  private releaseVideo(): void {
+    const video = this.video;
+    this.video = null;
+    if (!video) return;
+    if (this.frameCallback !== null) video.cancelVideoFrameCallback?.(this.frameCallback);
+    this.frameCallback = null;
+    const stream = video.srcObject;
+    video.srcObject = null;
+    if (stream instanceof MediaStream) for (const t of stream.getTracks()) t.stop();
+    video.removeAttribute('src');
+    video.load();
+    video.remove();
+  }
+}

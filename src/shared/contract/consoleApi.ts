@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { catalogueSchema, backendStatusSchema, streamKindSchema } from '../domain/catalogue';
+import { streamSourceSchema } from '../domain/stream';
+import { settingsSchema, backendConfigSchema } from '../domain/settings';
+import { auditEntrySchema } from '../domain/audit';
+
+/**
+ * The one host contract. Every request the renderer can make of the Node side and every
+ * event it can subscribe to is listed here, with the schema that both sides parse against.
+ * Hosts (Electron IPC, web WebSocket) and clients are generated from these two tables.
+ */
+const empty = z.object({}).strict();
+
+export const requestContract = {
+  getAppInfo: {
+    input: empty,
+    output: z.object({
+      name: z.string(),
+      version: z.string(),
+      host: z.enum(['electron', 'web']),
+      startedAt: z.number(),
+      dataDir: z.string(),
+    }),
+    timeoutMs: 5_000,
+  },
+  getCatalogue: { input: empty, output: catalogueSchema, timeoutMs: 10_000 },
+  refreshCatalogue: { input: empty, output: catalogueSchema, timeoutMs: 30_000 },
+  openStream: {
+    input: z
+      .object({
+        channelId: z.string().min(1).max(200),
+        /** Transports the renderer can play, in its order of preference. */
+        accept: z.array(streamKindSchema).min(1).max(8),
+      })
+      .strict(),
+    output: streamSourceSchema,
+    timeoutMs: 15_000,
+  },
+  closeStream: { input: z.object({ sessionId: z.string().min(1).max(100) }).strict(), output: z.null(), timeoutMs: 5_000 },
+  getSettings: { input: empty, output: settingsSchema, timeoutMs: 5_000 },
+  saveBackend: { input: backendConfigSchema, output: settingsSchema, timeoutMs: 5_000 },
+  removeBackend: { input: z.object({ id: z.string().min(1).max(32) }).strict(), output: settingsSchema, timeoutMs: 5_000 },
+  listAudit: {
+    input: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
+    output: z.array(auditEntrySchema),
+    timeoutMs: 5_000,
+  },
+  /** A user action the renderer wants on record (who opened which channel, etc.). */
+  recordAction: {
+    input: z
+      .object({
+        action: z.string().regex(/^[a-z][a-zA-Z0-9.]{1,63}$/),
+        target: z.string().max(200).nullable(),
+      })
+      .strict(),
+    output: z.null(),
+    timeoutMs: 5_000,
+  },
+  /** Renderer errors land in the main log (the renderer has no file access). */
+  reportClientError: {
+    input: z.object({ message: z.string().max(4000), context: z.string().max(200) }).strict(),
+    output: z.null(),
+    timeoutMs: 5_000,
+  },
+} as const;
+
+export const eventContract = {
+  onCatalogueChanged: catalogueSchema,
+  onBackendStatus: backendStatusSchema,
+} as const;
+
+export type RequestContract = typeof requestContract;
+export type EventContract = typeof eventContract;
+export type RequestName = keyof RequestContract;
+export type EventName = keyof EventContract;
+
+export type RequestInput<K extends RequestName> = z.input<RequestContract[K]['input']>;
+export type RequestOutput<K extends RequestName> = z.output<RequestContract[K]['output']>;
+export type EventPayload<E extends EventName> = z.output<EventContract[E]>;
+
+export const REQUEST_NAMES = Object.keys(requestContract) as RequestName[];
+export const EVENT_NAMES = Object.keys(eventContract) as EventName[];
+
+export function isRequestName(x: unknown): x is RequestName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(requestContract, x);
+}
+export function isEventName(x: unknown): x is EventName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(eventContract, x);
+}
+
+export type Disposable = { dispose(): void };
+
+/** What the renderer sees: one method per request, one `onX(listener)` per event. */
+export type ConsoleApi = {
+  readonly [K in RequestName]: (input: RequestInput<K>) => Promise<RequestOutput<K>>;
+} & {
+  readonly [E in EventName]: (listener: (payload: EventPayload<E>) => void) => Disposable;
+};
+
+/** What a host implements: the same requests, with the already-parsed input. */
+export type ConsoleHandlers = {
+  readonly [K in RequestName]: (input: z.output<RequestContract[K]['input']>) => Promise<RequestOutput<K>>;
+};
