@@ -45,9 +45,11 @@ export class ClockGenerator {
     this.tick();
   }
 
+  /** Stops generating and ends the current stream (ffmpeg then sees EOF and exits cleanly). */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.out?.end();
     this.out = null;
   }
 

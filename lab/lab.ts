@@ -2,6 +2,7 @@
  * The local video lab: Janus (streaming plugin, WebSocket only) in its own network namespace, fed by
  * ffmpeg cameras of real Changzhi mines, plus one live clock camera for latency measurements.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,9 +142,11 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       stopSignal: 'SIGTERM' as const,
       stopTimeoutMs: 2000,
     };
-    const onSpawn = d.live ? (child: import('node:child_process').ChildProcess): void => {
-      if (child.stdin) generator.attach(child.stdin);
-    } : undefined;
+    const onSpawn = d.live
+      ? (child: ChildProcess): void => {
+          if (child.stdin) generator.attach(child.stdin);
+        }
+      : undefined;
     children.push(new Supervised(spec, log, writeLabJson, onSpawn));
   }
 

@@ -18,7 +18,7 @@ export class ErrorCollector {
     page.on('pageerror', (err) => this.add(`page error: ${err.message}`));
     page.on('request', (req) => {
       const url = new URL(req.url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+      if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'app:') return; // app:// is the Electron host's own origin
       if (!ALLOWED_HOSTS.has(url.hostname)) this.add(`request outside this machine: ${req.url()}`);
     });
   }

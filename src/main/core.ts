@@ -103,17 +103,19 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   return {
     dispatch,
     subscribe,
-    connectOrigins: () =>
-      settings
+    connectOrigins: () => [
+      relay.origin,
+      ...settings
         .get()
         .backends.map((b) => {
           try {
-            return new URL(b.url).origin.replace(/^http/, 'ws');
+            return new URL(b.url).origin;
           } catch {
             return null;
           }
         })
         .filter((x): x is string => x !== null),
+    ],
     dispose: async () => {
       await relay.dispose();
       owned.dispose();

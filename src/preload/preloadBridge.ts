@@ -1,4 +1,5 @@
-import { EVENT_NAMES, REQUEST_NAMES, isEventName, type Disposable, type EventName } from '../shared/contract/consoleApi';
+import { EVENT_NAMES, REQUEST_NAMES, isEventName, type EventName } from '../shared/contract/names';
+import type { Disposable } from '../shared/contract/consoleApi';
 import { IPC_CHANNELS, type HostBridge } from '../shared/contract/hostBridge';
 
 /** The little of `ipcRenderer` the bridge needs, bound to the fixed channels by the caller. */

@@ -3,8 +3,8 @@ import type { Logger } from '../services/logger';
 import { APP_ENTRY_URL } from './security';
 
 export const WINDOW_TITLE = '煤矿应急指挥调度台';
-/** The renderer's dark shell colour, painted before the first frame (no white flash). */
-const BACKGROUND = '#0b1220';
+/** antd's dark layout colour (the renderer uses `theme.darkAlgorithm`), painted before the first frame: no white flash. */
+const BACKGROUND = '#000000';
 
 export type ConsoleWindowOptions = { preloadPath: string; devTools: boolean; log: Logger };
 

@@ -1,4 +1,3 @@
-import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
 import { isEventName, type EventName } from '../../shared/contract/consoleApi';
 import { IPC_CHANNELS } from '../../shared/contract/hostBridge';
 import type { RpcResult } from '../../shared/contract/rpc';
@@ -7,7 +6,25 @@ import type { ConsoleCore } from '../core';
 import type { Logger } from '../services/logger';
 import { mayCallHost } from './security';
 
-export type IpcBridgeOptions = { ipcMain: IpcMain; core: Pick<ConsoleCore, 'dispatch' | 'subscribe'>; log: Logger };
+/** The part of a webContents the bridge uses. */
+export type IpcSender = {
+  readonly id: number;
+  isDestroyed(): boolean;
+  send(channel: string, ...args: unknown[]): void;
+  once(event: 'destroyed', listener: () => void): unknown;
+};
+export type IpcCallEvent = { readonly senderFrame: { readonly url: string } | null; readonly sender: IpcSender };
+type IpcListener = (event: IpcCallEvent, ...args: unknown[]) => void;
+
+/** The part of Electron's `ipcMain` the bridge uses (Electron's own object is passed in). */
+export interface IpcServer {
+  handle(channel: string, listener: (event: IpcCallEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: IpcListener): unknown;
+  off(channel: string, listener: IpcListener): unknown;
+}
+
+export type IpcBridgeOptions = { ipcMain: IpcServer; core: Pick<ConsoleCore, 'dispatch' | 'subscribe'>; log: Pick<Logger, 'warn'> };
 
 const REFUSED: RpcResult = { ok: false, error: { code: 'unauthorized', message: 'caller is not the console' } };
 
@@ -16,13 +33,16 @@ const REFUSED: RpcResult = { ok: false, error: { code: 'unauthorized', message: 
  * `core.dispatch` (which parses method and input and never throws) only from frames showing our own
  * app. Event subscriptions are kept per webContents, at most one per event, and all disposed when
  * that webContents is destroyed. Returns a disposable that removes the handlers and subscriptions.
+ * A reload keeps the webContents: its subscriptions stay (bounded by the number of events) and the
+ * reloaded page's subscribe is a no-op. Not cleared on navigation, because the new document's first
+ * subscribe can reach main before the navigation event does.
  */
 export function bindConsoleIpc({ ipcMain, core, log }: IpcBridgeOptions): Disposable {
   const owned = new DisposableStore();
   /** webContents id -> its subscriptions by event name. */
   const byContents = new Map<number, Map<EventName, Disposable>>();
 
-  ipcMain.handle(IPC_CHANNELS.request, async (event, method: unknown, input: unknown) => {
+  ipcMain.handle(IPC_CHANNELS.request, async (event, method, input) => {
     if (!mayCallHost(event.senderFrame)) {
       log.warn({ method: String(method).slice(0, 64) }, 'refused IPC request from a foreign frame');
       return REFUSED;
@@ -31,7 +51,7 @@ export function bindConsoleIpc({ ipcMain, core, log }: IpcBridgeOptions): Dispos
   });
   owned.add(toDisposable(() => ipcMain.removeHandler(IPC_CHANNELS.request)));
 
-  const onSubscribe = (event: IpcMainEvent, name: unknown) => {
+  const onSubscribe: IpcListener = (event, name) => {
     if (!mayCallHost(event.senderFrame) || !isEventName(name)) {
       log.warn({ event: String(name).slice(0, 64) }, 'refused IPC subscription');
       return;
@@ -46,7 +66,7 @@ export function bindConsoleIpc({ ipcMain, core, log }: IpcBridgeOptions): Dispos
       }),
     );
   };
-  const onUnsubscribe = (event: IpcMainEvent, name: unknown) => {
+  const onUnsubscribe: IpcListener = (event, name) => {
     if (!isEventName(name)) return;
     const subs = byContents.get(event.sender.id);
     subs?.get(name)?.dispose();
@@ -62,7 +82,7 @@ export function bindConsoleIpc({ ipcMain, core, log }: IpcBridgeOptions): Dispos
     }),
   );
 
-  function subscriptionsOf(contents: WebContents): Map<EventName, Disposable> {
+  function subscriptionsOf(contents: IpcSender): Map<EventName, Disposable> {
     let subs = byContents.get(contents.id);
     if (!subs) {
       subs = new Map();

@@ -6,6 +6,7 @@ import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
 import { guardAllWebContents } from './guards';
 import { bindConsoleIpc } from './ipcBridge';
+import { registerLabBackend } from './labBackend';
 import { createRendererHandler } from './rendererProtocol';
 import { APP_SCHEME, chromiumSwitches } from './security';
 import { applySessionPolicy } from './sessionPolicy';
@@ -43,6 +44,8 @@ async function start(log: Logger): Promise<void> {
   const version = readAppVersion(paths.root);
   const core = await createConsoleCore({ host: 'electron', dataDir, log, version, sqliteBinding: binding.path });
   log.info({ version, dataDir, sqlite: binding.source }, 'electron host starting');
+  const labBackend = app.commandLine.getSwitchValue('lab-backend');
+  if (labBackend && !app.isPackaged) await registerLabBackend(core, labBackend, log);
 
   applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
   protocol.handle(

@@ -27,7 +27,9 @@ export function createRendererHandler({ rendererDir, csp }: RendererHandlerOptio
     if (!isAppUrl(request.url)) return plain(404, 'not found');
     const file = await readStaticFile(root, url.pathname);
     if (!file) return plain(404, '未找到 (not found). Run `npm run build` first.');
-    return new Response(request.method === 'HEAD' ? null : new Uint8Array(file.body.buffer, file.body.byteOffset, file.body.byteLength), {
+    // fs.readFile's Buffer is backed by a plain ArrayBuffer (never a SharedArrayBuffer).
+    const body = request.method === 'HEAD' ? null : (file.body as Uint8Array<ArrayBuffer>);
+    return new Response(body, {
       status: 200,
       headers: {
         'content-type': file.type,

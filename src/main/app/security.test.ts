@@ -47,6 +47,13 @@ describe('mayGrantPermission', () => {
     expect(mayGrantPermission('fullscreen', APP_ORIGIN)).toBe(true);
   });
 
+  it('grants local network access (LAN and loopback backends) to our origin only', () => {
+    for (const p of ['local-network-access', 'local-network', 'loopback-network']) {
+      expect(mayGrantPermission(p, APP_ORIGIN), p).toBe(true);
+      expect(mayGrantPermission(p, 'https://example.invalid'), p).toBe(false);
+    }
+  });
+
   it('denies every other permission, even to our origin', () => {
     for (const p of ['geolocation', 'notifications', 'openExternal', 'display-capture', 'clipboard-read', 'hid', 'usb', 'serial', 'midiSysex', 'unknown']) {
       expect(mayGrantPermission(p, APP_ORIGIN), p).toBe(false);

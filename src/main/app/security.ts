@@ -10,8 +10,14 @@ export const APP_HOST = 'console';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** The only permissions the console ever needs: microphone/camera (phone, talk-back) and fullscreen (video wall). */
-const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['media', 'fullscreen']);
+/**
+ * The only permissions the console ever needs: microphone/camera (phone, talk-back), fullscreen (video
+ * wall), and Chromium's Local Network Access (WebSocket/fetch to LAN and loopback backends: Janus, the
+ * MPEG relay on 127.0.0.1). A page served from a custom scheme has no IP address space of its own, so
+ * Chromium may count it as public and ask for these; which hosts it may reach is still limited by the
+ * CSP and by the session's request filter (`mayRequest`).
+ */
+const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['media', 'fullscreen', 'local-network-access', 'local-network', 'loopback-network']);
 
 /**
  * Is this URL (or origin string) ours, i.e. `app://console` with any path? Parsed by hand-checked
@@ -41,7 +47,7 @@ export function mayNavigate(targetUrl: string): boolean {
 }
 
 /**
- * Permission request or check: granted only for `media`/`fullscreen`, and only when the requester is
+ * Permission request or check: granted only for the permissions above, and only when the requester is
  * our own origin (`requestingOrigin` of a check, `requestingUrl` of a request; either form is accepted).
  */
 export function mayGrantPermission(permission: string, requester: string | null | undefined): boolean {

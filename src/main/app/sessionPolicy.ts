@@ -9,7 +9,7 @@ export type SessionPolicyOptions = {
 };
 
 /**
- * Permissions and network policy of the console's session: `media` and `fullscreen` for our own
+ * Permissions and network policy of the console's session: `media`, `fullscreen` and local network access for our own
  * origin only, no devices (HID/USB/serial), and no request outside our scheme and the configured
  * backends (the CSP says the same inside the page; this also covers what the CSP does not see).
  */

@@ -85,6 +85,11 @@ export class MpegRelay {
     this.opts.log('info', 'relay: listening', { port: this.port });
   }
 
+  /** The relay's WebSocket origin (for the Content-Security-Policy); empty before start(). */
+  get origin(): string {
+    return this.port ? `ws://127.0.0.1:${this.port}` : '';
+  }
+
   /** A one-off ticket for one viewer of `sourceUrl`. Throws RelaySourceError for unsupported sources. */
   issueTicket(sourceUrl: string): { url: string; ticketId: string } {
     if (this.disposed) throw new Error('MpegRelay is disposed');

@@ -14,7 +14,6 @@ export type FrameProbeEvent = {
 export type FrameProbe = (event: FrameProbeEvent) => void;
 
 declare global {
-  // eslint-disable-next-line no-var
   var __mdcFrameProbe: FrameProbe | undefined;
 }
 

@@ -14,6 +14,12 @@ let initDone: Promise<void> | null = null;
 /** Janus.init once per page, with webrtc-adapter passed explicitly (no global `adapter` needed). */
 export function initJanus(): Promise<void> {
   initDone ??= new Promise<void>((resolve, reject) => {
+    if (typeof Janus !== 'function') {
+      // janus.es.js is UMD inside: where a CommonJS `module` global exists (nodeIntegration, some
+      // test runners) it exports through module.exports and its ESM default is undefined.
+      reject(new Error('janus-gateway did not load (its UMD wrapper saw a CommonJS `module`)'));
+      return;
+    }
     Janus.init({
       // The d.ts types levels as a non-const ambient enum (no runtime object): pass the strings janus.js reads.
       debug: ['warn', 'error'] as unknown as JanusDebugOption,

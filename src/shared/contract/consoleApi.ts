@@ -3,6 +3,7 @@ import { catalogueSchema, backendStatusSchema, streamKindSchema } from '../domai
 import { streamSourceSchema } from '../domain/stream';
 import { settingsSchema, backendConfigSchema } from '../domain/settings';
 import { auditEntrySchema } from '../domain/audit';
+import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
  * The one host contract. Every request the renderer can make of the Node side and every
@@ -71,22 +72,20 @@ export const eventContract = {
 
 export type RequestContract = typeof requestContract;
 export type EventContract = typeof eventContract;
-export type RequestName = keyof RequestContract;
-export type EventName = keyof EventContract;
+
+// The schema-free name lists (names.ts) must name exactly the tables' keys: a mismatch fails type-checking.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const requestNamesMatch: Same<RequestName, keyof RequestContract> = true;
+const eventNamesMatch: Same<EventName, keyof EventContract> = true;
+void requestNamesMatch;
+void eventNamesMatch;
+
+export { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName };
+export type { RequestName, EventName };
 
 export type RequestInput<K extends RequestName> = z.input<RequestContract[K]['input']>;
 export type RequestOutput<K extends RequestName> = z.output<RequestContract[K]['output']>;
 export type EventPayload<E extends EventName> = z.output<EventContract[E]>;
-
-export const REQUEST_NAMES = Object.keys(requestContract) as RequestName[];
-export const EVENT_NAMES = Object.keys(eventContract) as EventName[];
-
-export function isRequestName(x: unknown): x is RequestName {
-  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(requestContract, x);
-}
-export function isEventName(x: unknown): x is EventName {
-  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(eventContract, x);
-}
 
 export type Disposable = { dispose(): void };
 

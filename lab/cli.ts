@@ -1,0 +1,69 @@
+/**
+ * `npx tsx lab/cli.ts` (= `npm run lab`): runs the video lab in the foreground until SIGINT/SIGTERM.
+ * `npx tsx lab/cli.ts install`: installs the Debian packages the lab needs (root only).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { startLab } from './lab';
+import { LAB_DEBIAN_PACKAGES } from './packages';
+
+function isInstalled(pkg: string): boolean {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+function install(): void {
+  const missing = LAB_DEBIAN_PACKAGES.filter((p) => !isInstalled(p));
+  if (missing.length === 0) {
+    console.log(`already installed: ${LAB_DEBIAN_PACKAGES.join(' ')}`);
+    return;
+  }
+  if (process.getuid?.() !== 0) {
+    console.error(`missing Debian packages: ${missing.join(' ')}; run as root: apt-get install ${missing.join(' ')}`);
+    process.exitCode = 1;
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+async function run(): Promise<void> {
+  const t0 = Date.now();
+  const log = (line: string): void => console.log(`[lab +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
+  const lab = await startLab({ log });
+  console.log(`\nJanus: ${lab.janusUrl} (protocol janus-protocol, plugin janus.plugin.streaming)`);
+  console.log(`Clock camera (live, barcode): mountpoint ${lab.clockMountpointId}`);
+  console.log('Channels:');
+  for (const ch of lab.channels) {
+    console.log(`  ${ch.mountpointId}  ${ch.category}  ${ch.gbId}  ${ch.mpegtsUrl.padEnd(38)} ${ch.name}${ch.live ? '  [live]' : ''}`);
+  }
+  console.log('\nCtrl+C stops the lab.');
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    lab.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const command = process.argv[2];
+if (command === 'install') {
+  install();
+} else if (command === undefined || command === 'run') {
+  run().catch((err: unknown) => {
+    console.error(`lab failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+} else {
+  console.error('usage: npx tsx lab/cli.ts [run|install]');
+  process.exitCode = 2;
+}

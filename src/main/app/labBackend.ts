@@ -1,0 +1,13 @@
+import type { ConsoleCore } from '../core';
+import type { Logger } from '../services/logger';
+
+/**
+ * `--lab-backend=ws://…` (passed by `npm start` while the local lab runs): registers the lab's Janus
+ * as a backend, the same way the web host's CLI does. Honoured only when not packaged.
+ */
+export async function registerLabBackend(core: Pick<ConsoleCore, 'dispatch'>, url: string, log: Logger): Promise<void> {
+  const lab = { id: 'lab', kind: 'janus' as const, name: '本地实验室 Janus', enabled: true, url };
+  const result = await core.dispatch('saveBackend', lab);
+  if (result.ok) log.info({ url }, 'lab backend registered');
+  else log.error({ error: result.error }, 'could not register the lab backend');
+}

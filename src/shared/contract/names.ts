@@ -1,0 +1,32 @@
+/**
+ * The contract's request and event names, free of schemas (the sandboxed preload bundles only this, not zod).
+ * `consoleApi.ts` checks at compile time that these lists and its tables name exactly the same things.
+ */
+export const REQUEST_NAMES = [
+  'getAppInfo',
+  'getCatalogue',
+  'refreshCatalogue',
+  'openStream',
+  'closeStream',
+  'getSettings',
+  'saveBackend',
+  'removeBackend',
+  'listAudit',
+  'recordAction',
+  'reportClientError',
+] as const;
+
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus'] as const;
+
+export type RequestName = (typeof REQUEST_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+const requestNameSet: ReadonlySet<string> = new Set(REQUEST_NAMES);
+const eventNameSet: ReadonlySet<string> = new Set(EVENT_NAMES);
+
+export function isRequestName(x: unknown): x is RequestName {
+  return typeof x === 'string' && requestNameSet.has(x);
+}
+export function isEventName(x: unknown): x is EventName {
+  return typeof x === 'string' && eventNameSet.has(x);
+}
