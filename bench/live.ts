@@ -30,6 +30,8 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 async function openPage(browser: Awaited<ReturnType<typeof chromium.launch>>, host: WebHostProcess): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   await installFrameProbe(page);
+  // tsx (esbuild keepNames) wraps named inner functions of evaluate callbacks in __name(); give the page one.
+  await page.addInitScript('window.__name = (f) => f;');
   await page.addInitScript(`window.__readClock = ${readClock.toString()}; window.__clockLatencyMs = ${clockLatencyMs.toString()};`);
   await page.goto(host.url);
   await page.getByTestId('tree-county').first().waitFor();

@@ -39,6 +39,8 @@ general: {
   debug_level = 4
   debug_colors = false
   server_name = "mdc-lab"
+  # The namespace has no default route: name the SDP address explicitly.
+  interface = ${str(JANUS_IP)}
   session_timeout = 60
 }
 certificates: {

@@ -13,7 +13,7 @@ import { ensureClips } from './clips';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusClient';
 import { createNetns, deleteNetns, NETNS } from './netns';
-import { cleanupStale, type LabPids } from './stale';
+import { cleanupStale, LAB_JSON, PIDS_JSON, type LabPids } from './stale';
 import { Supervised } from './supervisor';
 
 export type LabChannel = {
@@ -41,7 +41,7 @@ export type Lab = {
   stop(): Promise<void>;
 };
 
-/** Contents of `<runDir>/lab.json` (present while the lab runs). */
+/** Contents of `<runDir>/lab.json`: written once the lab is ready, kept current, removed by stop(). */
 export type LabJson = {
   janusUrl: string;
   clockMountpointId: number;
@@ -88,6 +88,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   const logDir = join(runDir, 'logs');
   const janusDir = join(runDir, 'janus');
   const textDir = join(runDir, 'text');
+  rmSync(logDir, { recursive: true, force: true }); // logs of this run only
   for (const d of [logDir, janusDir, textDir]) mkdirSync(d, { recursive: true });
 
   const defs = buildChannels();
@@ -97,14 +98,19 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   const clockDef = defs.find((d) => d.live);
   if (!clockDef) throw new Error('lab catalogue has no live camera');
   const channels = defs.map(toLabChannel);
-  const labJsonPath = join(runDir, 'lab.json');
+  const labJsonPath = join(runDir, LAB_JSON);
+  const pidsPath = join(runDir, PIDS_JSON);
   const children: Supervised[] = [];
+  let ready = false;
   let stopped = false;
 
-  const writeLabJson = (): void => {
+  // pids.json from the first spawn on (crash cleanup); lab.json only once the lab is ready.
+  const writeState = (): void => {
     if (stopped) return;
     const pids: LabPids = { lab: process.pid };
     for (const c of children) pids[c.spec.name] = c.pid;
+    writeFileSync(pidsPath, `${JSON.stringify(pids)}\n`);
+    if (!ready) return;
     const json: LabJson = {
       janusUrl,
       clockMountpointId: clockDef.mountpointId,
@@ -127,7 +133,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       stopTimeoutMs: 5000,
     },
     log,
-    writeLabJson,
+    writeState,
   );
   const generator = new ClockGenerator(LIVE_WIDTH, LIVE_HEIGHT, LIVE_FPS);
   children.push(janus);
@@ -147,17 +153,21 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
           if (child.stdin) generator.attach(child.stdin);
         }
       : undefined;
-    children.push(new Supervised(spec, log, writeLabJson, onSpawn));
+    children.push(new Supervised(spec, log, writeState, onSpawn));
   }
 
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    generator.stop();
-    await Promise.all(children.map((c) => c.stop()));
-    await deleteNetns();
-    rmSync(labJsonPath, { force: true });
-    log('lab stopped');
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      stopped = true;
+      generator.stop();
+      await Promise.all(children.map((c) => c.stop()));
+      await deleteNetns();
+      rmSync(labJsonPath, { force: true });
+      rmSync(pidsPath, { force: true });
+      log('lab stopped');
+    })();
+    return stopping;
   };
 
   try {
@@ -167,7 +177,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     await waitForJanus(janusUrl, JANUS_READY_MS);
     log(`janus answers on ${janusUrl}`);
     await waitForMedia(janusUrl, defs.map((d) => d.mountpointId), MEDIA_READY_MS);
-    writeLabJson();
+    ready = true;
+    writeState();
     log(`lab ready in ${Date.now() - started} ms: ${defs.length} channels`);
   } catch (err) {
     await stop().catch(() => undefined);

@@ -1,9 +1,14 @@
 /** Cleans what a crashed lab run left behind: recorded child processes and the network namespace. */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteNetns, JANUS_IP, netnsExists, netnsPids } from './netns';
 
 export type LabPids = Record<string, number | null>;
+
+/** Written once the lab is ready (see LabJson in lab.ts). */
+export const LAB_JSON = 'lab.json';
+/** Written from the first child spawn on, so a crash before readiness can be cleaned up too. */
+export const PIDS_JSON = 'pids.json';
 
 function readProc(pid: number, file: string): string | null {
   try {
@@ -45,11 +50,10 @@ function killQuietly(pid: number): void {
 }
 
 export function readRecordedPids(runDir: string): LabPids | null {
-  const file = join(runDir, 'lab.json');
+  const file = join(runDir, PIDS_JSON);
   if (!existsSync(file)) return null;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { pids?: LabPids };
-    return parsed.pids ?? null;
+    return JSON.parse(readFileSync(file, 'utf8')) as LabPids;
   } catch {
     return null;
   }
@@ -93,4 +97,6 @@ export async function cleanupStale(runDir: string, log: (line: string) => void):
   }
   if (await netnsExists()) log('removing the stale lab network namespace');
   await deleteNetns();
+  rmSync(join(runDir, LAB_JSON), { force: true });
+  rmSync(join(runDir, PIDS_JSON), { force: true });
 }

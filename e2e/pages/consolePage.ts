@@ -35,6 +35,7 @@ export class ConsolePage {
     const treeNode = this.page.locator('.ant-tree-treenode', { has: nodeTitle });
     const switcher = treeNode.locator('.ant-tree-switcher').first();
     if (await switcher.evaluate((el) => el.classList.contains('ant-tree-switcher_close'))) await switcher.click();
+    await expect(switcher).toHaveClass(/ant-tree-switcher_open/);
   }
 
   tile(index: number): Locator {

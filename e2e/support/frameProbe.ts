@@ -35,26 +35,37 @@ export async function framesDuring(page: Page, channelId: string, ms: number): P
   return (await framesOf(page, channelId)) - before;
 }
 
-/** Standard deviation of the luminance of the tile's current picture: > 10 means a real picture, not black or flat. */
-export async function pictureContrast(page: Page, tileSelector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    const el = document.querySelector(`${sel} video, ${sel} canvas`) as HTMLVideoElement | HTMLCanvasElement | null;
-    if (!el) return 0;
-    const c = document.createElement('canvas');
-    c.width = 160;
-    c.height = 90;
-    const ctx = c.getContext('2d', { willReadFrequently: true })!;
-    ctx.drawImage(el, 0, 0, c.width, c.height);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let sq = 0;
-    const n = d.length / 4;
-    for (let i = 0; i < d.length; i += 4) {
-      const y = 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
-      sum += y;
-      sq += y * y;
-    }
-    const mean = sum / n;
-    return Math.sqrt(Math.max(0, sq / n - mean * mean));
-  }, tileSelector);
+/**
+ * Standard deviation of the luminance of the next decoded picture of `channelId` (read inside the frame
+ * callback, so a WebGL canvas still holds the picture): > 10 means a real picture, not black or flat.
+ */
+export async function pictureContrast(page: Page, channelId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve) => {
+        const w = window as unknown as ProbeWindow;
+        const hook = (info: { channelId: string; element: HTMLVideoElement | HTMLCanvasElement }) => {
+          if (info.channelId !== id) return;
+          w.__mdcFrameHooks.splice(w.__mdcFrameHooks.indexOf(hook), 1);
+          const c = document.createElement('canvas');
+          c.width = 160;
+          c.height = 90;
+          const ctx = c.getContext('2d', { willReadFrequently: true })!;
+          ctx.drawImage(info.element, 0, 0, c.width, c.height);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          let sum = 0;
+          let sq = 0;
+          const n = d.length / 4;
+          for (let i = 0; i < d.length; i += 4) {
+            const y = 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+            sum += y;
+            sq += y * y;
+          }
+          const mean = sum / n;
+          resolve(Math.sqrt(Math.max(0, sq / n - mean * mean)));
+        };
+        w.__mdcFrameHooks.push(hook);
+      }),
+    channelId,
+  );
 }

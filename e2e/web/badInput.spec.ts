@@ -50,13 +50,13 @@ test.describe('bad input gets a clear message and breaks nothing', () => {
     await form.getByPlaceholder('名称').fill('错误地址');
     await form.getByPlaceholder(/标识/).fill('wrong');
     await form.getByPlaceholder('ws://host:8188').fill('ws://127.0.0.1:9');
-    await form.getByRole('button', { name: '添加' }).click();
+    await console.page.getByTestId('backend-add').click();
     const lamp = console.page.locator('[data-backend-id="wrong"]');
     await expect(lamp).toHaveAttribute('data-state', 'offline', { timeout: 15_000 });
     await expect(console.page.getByTestId('backend-table')).toContainText('ECONNREFUSED');
     await expect(console.page.locator('[data-backend-id="lab"]')).toHaveAttribute('data-state', 'online');
-    await console.page.getByTestId('backend-table').getByRole('row', { name: /错误地址/ }).getByRole('button', { name: '删除' }).click();
-    await console.page.getByRole('button', { name: /OK|确定/ }).click();
+    await console.page.getByTestId('backend-remove-wrong').click();
+    await console.page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect(lamp).toHaveCount(0);
   });
 

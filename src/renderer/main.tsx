@@ -16,7 +16,7 @@ const root = createRoot(container);
 
 function themed(children: React.ReactNode) {
   return (
-    <ConfigProvider locale={zhCN} theme={{ algorithm: theme.darkAlgorithm, token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+    <ConfigProvider locale={zhCN} theme={{ algorithm: theme.darkAlgorithm, token: { colorPrimary: '#1677ff', borderRadius: 4, motion: false } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

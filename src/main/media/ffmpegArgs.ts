@@ -43,6 +43,7 @@ export const DEFAULT_ENCODE: RelayEncodeOptions = { videoKbps: 1500, gop: 12 };
 export function buildFfmpegArgs(sourceUrl: string, enc: RelayEncodeOptions = DEFAULT_ENCODE): string[] {
   const { scheme } = parseSourceUrl(sourceUrl);
   const input: string[] = ['-fflags', 'nobuffer', '-flags', 'low_delay'];
+  const inputUrl = scheme === 'udp' ? bindUdpToItsHost(sourceUrl) : sourceUrl;
   switch (scheme) {
     case 'rtsp':
       // TCP interleaved: no UDP port ranges to open, no loss on a busy LAN; 5 s socket timeout.
@@ -64,7 +65,7 @@ export function buildFfmpegArgs(sourceUrl: string, enc: RelayEncodeOptions = DEF
     'error',
     ...input,
     '-i',
-    sourceUrl,
+    inputUrl,
     '-map',
     '0:v:0',
     '-an',
@@ -95,4 +96,15 @@ export function buildFfmpegArgs(sourceUrl: string, enc: RelayEncodeOptions = DEF
     '1',
     'pipe:1',
   ];
+}
+
+/**
+ * ffmpeg's UDP input binds 0.0.0.0:<port> unless told otherwise; for a unicast source on a loopback address
+ * bind to that address, so the relay never listens beyond this machine.
+ */
+export function bindUdpToItsHost(sourceUrl: string): string {
+  const url = new URL(sourceUrl);
+  if (url.searchParams.has('localaddr') || !/^127\./.test(url.hostname)) return sourceUrl;
+  url.searchParams.set('localaddr', url.hostname);
+  return url.toString();
 }

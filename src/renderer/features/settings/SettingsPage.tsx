@@ -60,7 +60,7 @@ export function SettingsPage() {
               key: 'actions',
               render: (_, b) => (
                 <Popconfirm title={`${t('settings.remove')} ${b.name}?`} onConfirm={() => void remove(b.id)}>
-                  <Button size="small" danger>
+                  <Button size="small" danger data-testid={`backend-remove-${b.id}`}>
                     {t('settings.remove')}
                   </Button>
                 </Popconfirm>
@@ -87,7 +87,7 @@ export function SettingsPage() {
           <Form.Item name="enabled" valuePropName="checked">
             <Switch />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={saveState.isLoading}>
+          <Button type="primary" htmlType="submit" loading={saveState.isLoading} data-testid="backend-add">
             {t('settings.add')}
           </Button>
         </Form>
