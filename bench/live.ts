@@ -44,7 +44,6 @@ async function setTransport(page: Page, label: 'WebRTC' | 'JSMpeg'): Promise<voi
 
 /** Double-clicks the channel in the tree and returns ms until its first decoded frame. */
 async function clickToFirstFrame(page: Page, channelId: string): Promise<number> {
-  await page.getByTestId('tree-search').locator('input').fill('');
   const target = page.locator(`[data-testid="tree-channel"][data-channel-id="${channelId}"]`);
   await page.evaluate((id) => {
     const w = window as unknown as { __bench: { clickAt: number; firstAt: number | null }; __mdcFrameHooks: ((i: { channelId: string; at: number }) => void)[] };

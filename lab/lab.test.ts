@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseChannelMetadata } from '../src/main/connectors/janus/channelMetadata';
 import { clockLatencyMs, readClock } from './clockBarcode';
-import { listMountpoints, waitForMedia, type StreamingMountpoint } from './janusClient';
+import { listMountpoints, waitForMedia, type StreamingMountpoint } from './janusChecks';
 import { DEFAULT_RUN_DIR, startLab, type Lab, type LabJson } from './lab';
 
 const RUN_DIR = join(DEFAULT_RUN_DIR, 'vitest');

@@ -11,7 +11,7 @@ import { buildChannels, type ChannelDef } from './channels';
 import { ClockGenerator } from './clockGenerator';
 import { ensureClips } from './clips';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
-import { waitForJanus, waitForMedia } from './janusClient';
+import { waitForJanus, waitForMedia } from './janusChecks';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { cleanupStale, LAB_JSON, PIDS_JSON, type LabPids } from './stale';
 import { Supervised } from './supervisor';

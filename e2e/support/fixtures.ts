@@ -1,10 +1,16 @@
 import { test as base, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startLab, type Lab } from '../../lab/lab';
 import { ConsolePage } from '../pages/consolePage';
 import { ErrorCollector } from './errorCollector';
 import { installFrameProbe } from './frameProbe';
 import { startWebHostProcess, type WebHostProcess } from './webHostProcess';
+
+/** ffmpeg processes that encode MPEG-1 (only the console's relay does; the lab's cameras send H.264). */
+function relayProcesses(): string[] {
+  return spawnSync('pgrep', ['-af', 'mpeg1video'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('ffmpeg'));
+}
 
 type WorkerFixtures = { lab: Lab; host: WebHostProcess };
 type TestFixtures = { errors: ErrorCollector; console: ConsolePage };
@@ -35,6 +41,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       } finally {
         await host.stop();
       }
+      // Nothing the console started may outlive it (the relay's ffmpeg children above all).
+      expect(relayProcesses(), 'relay ffmpeg processes left after the web host stopped').toEqual([]);
     },
     { scope: 'worker', timeout: 60_000 },
   ],

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinaryPath, electronPackageDir, electronVersion } from './electronBinary.mjs';
+import { runNode } from './runNode.mjs';
 
 /**
  * Makes sure the Electron binary is there: ok at once when node_modules/electron/path.txt and its dist
@@ -20,42 +20,12 @@ export async function fetchElectronBinary({ timeoutMs = 180_000 } = {}) {
   const installJs = path.join(dir, 'install.js');
   if (!fs.existsSync(installJs)) return { ok: false, reason: `${installJs} is missing (reinstall the electron package)` };
 
-  const run = await runNode(installJs, dir, timeoutMs);
+  const run = await runNode([installJs], dir, process.env, timeoutMs);
   const found = electronBinaryPath();
   if (run.code === 0 && found) return { ok: true, path: found };
   return { ok: false, reason: explainFailure(run, timeoutMs) };
 }
 
-/**
- * @param {string} script
- * @param {string} cwd
- * @param {number} timeoutMs
- * @returns {Promise<{ code: number | null, timedOut: boolean, output: string }>}
- */
-function runNode(script, cwd, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (/** @type {Buffer} */ chunk) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, timedOut, output: `${output}\n${err.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, timedOut, output });
-    });
-  });
-}
 
 const HINT =
   'Set ELECTRON_MIRROR to a reachable mirror, or put electron-v<version>-<platform>-<arch>.zip into the ' +

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, electronBinaryPath, electronVersion } from './electronBinary.mjs';
+import { runNode } from './runNode.mjs';
 
 /**
  * Builds better-sqlite3 for Electron's ABI into .cache/electron-native/better_sqlite3.node, leaving
@@ -118,34 +118,6 @@ function isUpToDate(outFile, stamp) {
   }
 }
 
-/**
- * @param {string[]} args @param {string} cwd @param {NodeJS.ProcessEnv} env @param {number} timeoutMs
- * @returns {Promise<{ code: number | null, timedOut: boolean, output: string }>}
- */
-function runNode(args, cwd, env, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (/** @type {Buffer} */ chunk) => {
-      output = (output + chunk.toString()).slice(-40_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, timedOut, output: `${output}\n${err.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, timedOut, output });
-    });
-  });
-}
 
 /**
  * @param {{ code: number | null, timedOut: boolean, output: string }} run

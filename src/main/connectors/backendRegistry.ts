@@ -28,6 +28,7 @@ export class BackendRegistry implements Disposable {
   private lastFingerprint = '';
   private pollTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<Catalogue> | null = null;
+  private queued: Promise<Catalogue> | null = null;
   private readonly catalogueChanged = new Emitter<Catalogue>();
   private readonly statusChanged = new Emitter<BackendStatus>();
   readonly onCatalogueChanged = this.catalogueChanged.event;
@@ -63,9 +64,18 @@ export class BackendRegistry implements Disposable {
     return this.merged;
   }
 
-  /** Fetches every backend's catalogue (one refresh at a time); a failing backend keeps its last channels, marked offline. */
+  /**
+   * Fetches every backend's catalogue, one refresh at a time; a failing backend keeps its last channels, marked
+   * offline. A call during a refresh queues exactly one more run (the set of backends may have changed meanwhile).
+   */
   refresh(): Promise<Catalogue> {
-    if (this.refreshing) return this.refreshing;
+    if (this.refreshing) {
+      this.queued ??= this.refreshing.then(() => {
+        this.queued = null;
+        return this.refresh();
+      });
+      return this.queued;
+    }
     this.refreshing = (async () => {
       await Promise.all(
         [...this.entries.values()].map(async (entry) => {

@@ -9,14 +9,21 @@ export const catalogueApi = consoleApi.injectEndpoints({
       providesTags: ['Catalogue'],
       async onCacheEntryAdded(_arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, extra }) {
         const { api } = extra as ThunkExtra;
+        // Subscribe before the first answer lands, so no change between fetch and subscription is lost.
+        let loaded = false;
+        let early: Catalogue | null = null;
+        const apply = (next: Catalogue) => updateCachedData((draft) => (next.version === draft.version ? draft : next));
+        const sub = api.onCatalogueChanged((next) => {
+          if (loaded) apply(next);
+          else early = next;
+        });
         try {
           await cacheDataLoaded;
+          loaded = true;
+          if (early) apply(early);
         } catch {
-          return;
+          // the entry went away before its first answer
         }
-        const sub = api.onCatalogueChanged((next) =>
-          updateCachedData((draft) => (next.version === draft.version ? draft : next)),
-        );
         await cacheEntryRemoved;
         sub.dispose();
       },
