@@ -2,11 +2,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'el
 import { createConsoleCore } from '../core';
 import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
 import { createLogger, type Logger } from '../services/logger';
+import { registerLabBackend } from '../services/labBackend';
 import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
 import { guardAllWebContents } from './guards';
 import { bindConsoleIpc } from './ipcBridge';
-import { registerLabBackend } from './labBackend';
 import { createRendererHandler } from './rendererProtocol';
 import { APP_SCHEME, chromiumSwitches } from './security';
 import { applySessionPolicy } from './sessionPolicy';

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createConsoleCore } from '../core';
 import { createLogger } from '../services/logger';
+import { registerLabBackend } from '../services/labBackend';
 import { startWebHost } from './webHost';
 
 /**
@@ -32,12 +33,7 @@ const version = process.env.npm_package_version ?? '0.1.0';
 
 async function main(): Promise<void> {
   const core = await createConsoleCore({ host: 'web', dataDir, log, version });
-  if (values['lab-backend']) {
-    const url = values['lab-backend'];
-    const lab = { id: 'lab', kind: 'janus' as const, name: '本地实验室 Janus', enabled: true, url };
-    const result = await core.dispatch('saveBackend', lab);
-    if (!result.ok) log.error({ error: result.error }, 'could not register the lab backend');
-  }
+  if (values['lab-backend']) await registerLabBackend(core, values['lab-backend'], log);
   const host = await startWebHost({ core, log, rendererDir, port: Number(values.port) });
   process.stdout.write(`\n煤矿应急指挥调度台 (web host) ready — open in Chromium:\n  ${host.url}\n\n`);
   process.stdout.write(`MDC_READY ${JSON.stringify({ url: host.url, origin: host.origin, dataDir })}\n`);
