@@ -76,6 +76,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
         <Menu
           className="shell__nav"
           mode="horizontal"
+          disabledOverflow
           theme="dark"
           selectedKeys={[route]}
           onClick={(e) => go(e.key as Route)}
