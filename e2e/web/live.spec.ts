@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { test, expect } from '../support/fixtures';
 import { framesDuring, framesOf, pictureContrast } from '../support/frameProbe';
 
@@ -78,5 +79,28 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
     expect(await framesDuring(console.page, id, 3_000), 'frames after recovery').toBeGreaterThan(40);
     expect(before).toBeGreaterThan(0);
     await expect(console.page.locator('[data-backend-id="lab"]')).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+  });
+
+  test('a tile recovers by itself when its camera stream stops and comes back', async ({ console, host, lab }) => {
+    const ch = lab.channels.filter((c) => !c.live)[3]!;
+    const id = channelId(ch.mountpointId);
+    await console.open(host.url);
+    await console.setTransport('WebRTC');
+    await console.search(ch.name);
+    await console.playInTile(id, 0);
+    await console.waitPlaying(0);
+
+    // Freeze the lab camera that feeds this mountpoint (its RTP goes to 198.18.0.1:<22000 + 2·(id − 100)>).
+    const rtp = `198.18.0.1:${22000 + 2 * (ch.mountpointId - 100)}`;
+    const pid = execFileSync('pgrep', ['-f', `ffmpeg.*rtp://${rtp}`]).toString().trim().split('\n')[0]!;
+    process.kill(Number(pid), 'SIGSTOP');
+    try {
+      await expect(console.tile(0)).toHaveAttribute('data-phase', 'retrying', { timeout: 20_000 });
+      await expect(console.tile(0)).toContainText(/stalled|startup/);
+    } finally {
+      process.kill(Number(pid), 'SIGCONT');
+    }
+    await console.waitPlaying(0, 30_000);
+    expect(await framesDuring(console.page, id, 3_000), 'frames after the stream came back').toBeGreaterThan(40);
   });
 });
