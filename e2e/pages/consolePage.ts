@@ -57,6 +57,15 @@ export class ConsolePage {
     await expect(this.tile(tile)).toHaveAttribute('data-channel-id', channelId);
   }
 
+  /** Opens the console, finds the channel by name and plays it in `tile` over `transport`, until it plays. */
+  async playLive(url: string, channel: { id: string; name: string }, tile: number, transport: 'Auto' | 'WebRTC' | 'JSMpeg'): Promise<void> {
+    await this.open(url);
+    await this.setTransport(transport);
+    await this.search(channel.name);
+    await this.playInTile(channel.id, tile);
+    await this.waitPlaying(tile);
+  }
+
   async waitPlaying(tile: number, timeout = 15_000): Promise<void> {
     await expect(this.tile(tile)).toHaveAttribute('data-phase', 'playing', { timeout });
   }

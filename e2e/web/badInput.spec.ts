@@ -95,11 +95,7 @@ test.describe('bad input gets a clear message and breaks nothing', () => {
     errors.expect(/WebSocket/);
     const ch = lab.channels.filter((c) => !c.live)[2]!;
     const id = `lab:${ch.mountpointId}`;
-    await console.open(host.url);
-    await console.setTransport('JSMpeg');
-    await console.search(ch.name);
-    await console.playInTile(id, 0);
-    await console.waitPlaying(0);
+    await console.playLive(host.url, { id, name: ch.name }, 0, 'JSMpeg');
     const port = new URL(ch.mpegtsUrl).port;
     const pids = execFileSync('pgrep', ['-f', 'mpeg1video']).toString().trim().split('\n');
     const relayPid = pids.find((pid) => execFileSync('ps', ['-o', 'args=', '-p', pid]).toString().includes(`127.0.0.1:${port}`));

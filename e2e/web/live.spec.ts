@@ -32,11 +32,7 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
 
   test('plays a channel over Janus WebRTC: frames are decoded and the picture is real', async ({ console, host, lab }) => {
     const ch = lab.channels.find((c) => !c.live)!;
-    await console.open(host.url);
-    await console.setTransport('WebRTC');
-    await console.search(ch.name);
-    await console.playInTile(channelId(ch.mountpointId), 0);
-    await console.waitPlaying(0);
+    await console.playLive(host.url, { id: channelId(ch.mountpointId), name: ch.name }, 0, 'WebRTC');
     await expect(console.tile(0)).toHaveAttribute('data-kind', 'janus-webrtc');
     const frames = await framesDuring(console.page, channelId(ch.mountpointId), 3_000);
     expect(frames, 'frames decoded in 3 s over Janus WebRTC').toBeGreaterThan(40);
@@ -46,11 +42,7 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
 
   test('plays a channel over jsmpeg through the ffmpeg relay: frames are decoded', async ({ console, host, lab }) => {
     const ch = lab.channels.filter((c) => !c.live)[1]!;
-    await console.open(host.url);
-    await console.setTransport('JSMpeg');
-    await console.search(ch.name);
-    await console.playInTile(channelId(ch.mountpointId), 1);
-    await console.waitPlaying(1);
+    await console.playLive(host.url, { id: channelId(ch.mountpointId), name: ch.name }, 1, 'JSMpeg');
     await expect(console.tile(1)).toHaveAttribute('data-kind', 'jsmpeg-ws');
     const frames = await framesDuring(console.page, channelId(ch.mountpointId), 3_000);
     expect(frames, 'frames decoded in 3 s over jsmpeg').toBeGreaterThan(40);
@@ -63,11 +55,7 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
     errors.expect(/janus|Janus|ICE|transport/i);
     const ch = lab.channels.find((c) => c.live) ?? lab.channels[0]!;
     const id = channelId(ch.mountpointId);
-    await console.open(host.url);
-    await console.setTransport('WebRTC');
-    await console.search(ch.name);
-    await console.playInTile(id, 0);
-    await console.waitPlaying(0);
+    await console.playLive(host.url, { id, name: ch.name }, 0, 'WebRTC');
 
     await lab.killJanus();
     await expect(console.tile(0)).toHaveAttribute('data-phase', 'retrying', { timeout: 15_000 });
@@ -84,11 +72,7 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
   test('a tile recovers by itself when its camera stream stops and comes back', async ({ console, host, lab }) => {
     const ch = lab.channels.filter((c) => !c.live)[3]!;
     const id = channelId(ch.mountpointId);
-    await console.open(host.url);
-    await console.setTransport('WebRTC');
-    await console.search(ch.name);
-    await console.playInTile(id, 0);
-    await console.waitPlaying(0);
+    await console.playLive(host.url, { id, name: ch.name }, 0, 'WebRTC');
 
     // Freeze the lab camera that feeds this mountpoint (its RTP goes to 198.18.0.1:<22000 + 2·(id − 100)>).
     const rtp = `198.18.0.1:${22000 + 2 * (ch.mountpointId - 100)}`;
