@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import WebSocket from 'ws';
 import { JanusClient } from '../../src/main/connectors/janus/janusClient';
+import { RPC_PROTOCOL, rpcSubprotocols } from '../../src/shared/contract/rpc';
 import { test, expect } from '../support/fixtures';
 import { framesDuring } from '../support/frameProbe';
 
 /** Opens an RPC socket to the web host like the renderer does (token as subprotocol). */
 async function rpcSocket(origin: string, token: string | null): Promise<WebSocket> {
-  const protocols = ['mdc-rpc.v1', ...(token ? [`token.${token}`] : [])];
+  const protocols = token ? rpcSubprotocols(token) : [RPC_PROTOCOL];
   const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, protocols);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());

@@ -3,15 +3,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isEventName, type EventName } from '../../shared/contract/consoleApi';
-import { clientMessageSchema, MAX_WIRE_MESSAGE_BYTES, type ServerMessage } from '../../shared/contract/rpc';
+import { clientMessageSchema, MAX_WIRE_MESSAGE_BYTES, RPC_PROTOCOL, RPC_TOKEN_PREFIX, type ServerMessage } from '../../shared/contract/rpc';
 import { DisposableStore } from '../../shared/lifecycle';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../services/logger';
 import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
 import { readStaticFile } from './staticFiles';
 
-export const RPC_PROTOCOL = 'mdc-rpc.v1';
-const TOKEN_PREFIX = 'token.';
 
 export type WebHostOptions = { core: ConsoleCore; log: Logger; rendererDir: string; port: number };
 export type WebHost = { url: string; origin: string; token: string; close(): Promise<void> };
@@ -59,7 +57,7 @@ export async function startWebHost({ core, log, rendererDir, port }: WebHostOpti
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    const presented = offered.find((p) => p.startsWith(TOKEN_PREFIX))?.slice(TOKEN_PREFIX.length) ?? '';
+    const presented = offered.find((p) => p.startsWith(RPC_TOKEN_PREFIX))?.slice(RPC_TOKEN_PREFIX.length) ?? '';
     const originOk = req.headers.origin === undefined || req.headers.origin === origin;
     if (url.pathname !== '/rpc' || !originOk || !sameToken(presented, token)) {
       log.warn({ path: url.pathname, origin: req.headers.origin }, 'refused RPC connection (path, origin or token)');

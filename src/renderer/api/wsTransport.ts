@@ -1,9 +1,7 @@
 import type { EventName, RequestName } from '../../shared/contract/consoleApi';
 import type { RpcTransport } from '../../shared/contract/client';
-import { serverMessageSchema, type ClientMessage, type RpcResult } from '../../shared/contract/rpc';
+import { rpcSubprotocols, serverMessageSchema, type ClientMessage, type RpcResult } from '../../shared/contract/rpc';
 import { toDisposable, type Disposable } from '../../shared/lifecycle';
-
-export const RPC_PROTOCOL = 'mdc-rpc.v1';
 
 type Pending = { resolve: (r: RpcResult) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -80,7 +78,7 @@ export class WsTransport implements RpcTransport, Disposable {
 
   private open(onFirstOpen?: () => void, onFirstFail?: (e: Error) => void): void {
     if (this.disposed) return;
-    const ws = new WebSocket(this.url, [RPC_PROTOCOL, `token.${this.token}`]);
+    const ws = new WebSocket(this.url, rpcSubprotocols(this.token));
     this.ws = ws;
     let wasOpen = false;
     ws.onopen = () => {

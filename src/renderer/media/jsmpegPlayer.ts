@@ -7,24 +7,19 @@ import type { JsmpegSource } from '../../shared/domain/stream';
 import { toDisposable } from '../../shared/lifecycle';
 import type { DecodePath, PlayerErrorCode, PlayerOptions } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
-
-/**
- * Close codes of the main-side relay (src/main/media/relayProtocol.ts), which the renderer
- * may not import. Keep both in step.
- */
-export const jsmpegCloseCodes = { badTicket: 4001, sourceFailed: 4002, slowViewer: 4003, revoked: 4004 } as const;
+import { RelayCloseCode } from '../../shared/contract/relayCloseCodes';
 
 /** Maps a relay WebSocket close to a player error. */
 export function classifyRelayClose(code: number, reason: string, everOpened: boolean): { code: PlayerErrorCode; message: string } {
   const why = reason ? `: ${reason}` : '';
   switch (code) {
-    case jsmpegCloseCodes.badTicket:
+    case RelayCloseCode.badTicket:
       return { code: 'not-found', message: `Relay refused the ticket${why}` };
-    case jsmpegCloseCodes.sourceFailed:
+    case RelayCloseCode.sourceFailed:
       return { code: 'not-found', message: `Camera source failed${why}` };
-    case jsmpegCloseCodes.slowViewer:
+    case RelayCloseCode.slowViewer:
       return { code: 'transport-lost', message: `Relay dropped this viewer (too slow)${why}` };
-    case jsmpegCloseCodes.revoked:
+    case RelayCloseCode.revoked:
       return { code: 'transport-lost', message: `Stream closed by the console${why}` };
     default:
       return everOpened

@@ -32,6 +32,13 @@ export class ConsoleError extends Error {
   }
 }
 
+/** WebSocket subprotocol of the web host's RPC; the session token travels as a second subprotocol `token.<hex>`. */
+export const RPC_PROTOCOL = 'mdc-rpc.v1';
+export const RPC_TOKEN_PREFIX = 'token.';
+export function rpcSubprotocols(token: string): string[] {
+  return [RPC_PROTOCOL, `${RPC_TOKEN_PREFIX}${token}`];
+}
+
 /** WebSocket wire format of the web host (IPC uses the same payloads on fixed channels). */
 export const MAX_WIRE_MESSAGE_BYTES = 1024 * 1024;
 
