@@ -73,8 +73,8 @@ export function PlayerTile(props: PlayerTileProps) {
       <div className="tile__surface" ref={surface} />
       {channelId ? (
         <>
-          <div className="tile__top">
-            <span className="tile__name">{props.channel?.name ?? channelId}</span>
+          {/* Nothing over the picture's own OSD (time top-left, name bottom-right): close button top-right, our line bottom-left. */}
+          <div className="tile__actions">
             <Tooltip title={t('tile.close')}>
               <Button
                 size="small"
@@ -89,17 +89,22 @@ export function PlayerTile(props: PlayerTileProps) {
             </Tooltip>
           </div>
           <div className={`tile__status tile__status--${phase}`}>
-            {phase === 'connecting' && t('tile.connecting')}
-            {phase === 'retrying' &&
-              t('tile.retrying', { seconds: ((view?.retryInMs ?? 0) / 1000).toFixed(1), attempt: view?.attempt ?? 0 })}
-            {phase === 'retrying' && view?.message ? <div className="tile__reason">{view.message}</div> : null}
-            {phase === 'playing' && stats
-              ? t('tile.stats', {
+            <span className="tile__name">{props.channel?.name ?? channelId}</span>
+            {phase === 'connecting' && <span> · {t('tile.connecting')}</span>}
+            {phase === 'retrying' && (
+              <span> · {t('tile.retrying', { seconds: ((view?.retryInMs ?? 0) / 1000).toFixed(1), attempt: view?.attempt ?? 0 })}</span>
+            )}
+            {phase === 'playing' && stats ? (
+              <span className="tile__stats">
+                {' · '}
+                {t('tile.stats', {
                   fps: stats.fps.toFixed(0),
                   kbps: stats.kbps.toFixed(0),
                   path: DECODE_PATH_LABEL[stats.decodePath] ?? stats.decodePath,
-                })
-              : null}
+                })}
+              </span>
+            ) : null}
+            {phase === 'retrying' && view?.message ? <div className="tile__reason">{view.message}</div> : null}
           </div>
         </>
       ) : (
