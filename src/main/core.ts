@@ -1,5 +1,6 @@
 import { createDispatcher, type Dispatch } from '../shared/contract/dispatcher';
 import type { ConsoleHandlers, EventName, EventPayload } from '../shared/contract/consoleApi';
+import type { WallCommand } from '../shared/domain/wall';
 import { DisposableStore, toDisposable, type Disposable } from '../shared/lifecycle';
 import { BackendRegistry } from './connectors/backendRegistry';
 import { MpegRelay } from './media/mpegRelay';
@@ -8,6 +9,9 @@ import type { Logger } from './services/logger';
 import { SettingsService } from './services/settingsService';
 import { openStore } from './services/store';
 import { StreamSessions } from './services/streamSessions';
+import { MediaLibrary } from './services/mediaLibrary';
+import { WallService } from './wall/wallService';
+import path from 'node:path';
 
 export type HostKind = 'electron' | 'web';
 
@@ -50,6 +54,13 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   await relay.start();
   const registry = owned.add(new BackendRegistry(log.child({ part: 'backends' })));
   const streams = new StreamSessions(registry, relay);
+  const wall = owned.add(
+    new WallService(db, { channels: () => registry.catalogue().channels }, { warn: (msg) => log.warn({ part: 'wall' }, msg) }),
+  );
+  const library = new MediaLibrary(db, path.join(options.dataDir, 'media'));
+  const recovered = library.recoverUnfinished();
+  if (recovered > 0) log.warn({ recovered }, 'closed recordings left open by an earlier run');
+  const channelName = (id: string) => registry.channel(id)?.name ?? id;
   registry.configure(settings.get().backends);
   owned.add(settings.onDidChange((s) => registry.configure(s.backends)));
 
@@ -57,8 +68,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     getAppInfo: async () => ({ name: '煤矿应急指挥调度台', version: options.version, host: options.host, startedAt, dataDir: options.dataDir }),
     getCatalogue: async () => registry.catalogue(),
     refreshCatalogue: async () => registry.refresh(),
-    openStream: async ({ channelId, accept }) => {
-      const source = await streams.open(channelId, accept);
+    openStream: async ({ channelId, accept, profile }) => {
+      const source = await streams.open(channelId, accept, profile ?? 'main');
       audit.record(actor, 'stream.open', channelId, { kind: source.kind });
       return source;
     },
@@ -86,6 +97,43 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       log.error({ context }, `renderer: ${message}`);
       return null;
     },
+    getWall: async () => wall.state(),
+    wallCommand: async (command) => {
+      const result = wall.command(command);
+      if (command.op !== 'reopen' && command.op !== 'ensureMonitors') audit.record(actor, `wall.${command.op}`, wallTarget(command));
+      return result;
+    },
+    ptz: async ({ channelId, command }) => {
+      await registry.ptz(channelId, command);
+      if (command.op !== 'move' && command.op !== 'stop' && command.op !== 'focus' && command.op !== 'iris')
+        audit.record(actor, `ptz.${command.op}`, channelId, { preset: command.preset });
+      return null;
+    },
+    listPtzPresets: async ({ channelId }) => registry.ptzPresets(channelId),
+    saveSnapshot: async ({ channelId, takenAt, pngBase64 }) => {
+      const entry = library.saveSnapshot({ channelId, channelName: channelName(channelId), takenAt, png: Buffer.from(pngBase64, 'base64') });
+      audit.record(actor, 'snapshot.save', channelId, { id: entry.id });
+      return entry;
+    },
+    listSnapshots: async ({ limit }) => library.listSnapshots(limit),
+    readSnapshot: async ({ id }) => ({ pngBase64: library.readSnapshot(id).toString('base64') }),
+    startRecording: async ({ channelId, mimeType }) => {
+      const entry = library.startRecording({ channelId, channelName: channelName(channelId), mimeType });
+      audit.record(actor, 'recording.start', channelId, { id: entry.id });
+      return entry;
+    },
+    appendRecording: async ({ recordingId, seq, dataBase64 }) => library.appendRecording(recordingId, seq, Buffer.from(dataBase64, 'base64')),
+    stopRecording: async ({ recordingId }) => {
+      const entry = library.stopRecording(recordingId);
+      audit.record(actor, 'recording.stop', entry.channelId, { id: entry.id, bytes: entry.bytes });
+      return entry;
+    },
+    listRecordings: async ({ limit }) => library.listRecordings(limit),
+    openReplay: async ({ channelId, seconds }) => {
+      const source = await streams.openReplay(channelId, seconds);
+      audit.record(actor, 'stream.replay', channelId, { seconds });
+      return source;
+    },
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
@@ -96,6 +144,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return registry.onCatalogueChanged(listener as (p: EventPayload<'onCatalogueChanged'>) => void);
       case 'onBackendStatus':
         return registry.onStatus(listener as (p: EventPayload<'onBackendStatus'>) => void);
+      case 'onWallChanged':
+        return wall.onDidChange(listener as (p: EventPayload<'onWallChanged'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -121,4 +171,27 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       owned.dispose();
     },
   };
+}
+
+/** What a wall command's audit line names: the monitor and tile, or the tour or scene. */
+function wallTarget(command: WallCommand): string | null {
+  switch (command.op) {
+    case 'open':
+      return `${command.monitor}/${command.tile + 1} ${command.channelId}`;
+    case 'swap':
+      return `${command.from.monitor}/${command.from.tile + 1} ⇄ ${command.to.monitor}/${command.to.tile + 1}`;
+    case 'saveTour':
+      return command.tour.id;
+    case 'deleteTour':
+      return command.tourId;
+    case 'saveScene':
+      return command.name;
+    case 'recallScene':
+    case 'deleteScene':
+      return command.sceneId;
+    case 'ensureMonitors':
+      return String(command.count);
+    default:
+      return 'tile' in command && typeof command.tile === 'number' ? `${command.monitor}/${command.tile + 1}` : String(command.monitor);
+  }
 }

@@ -16,6 +16,12 @@ class ScriptedBackend implements VideoBackend {
   fetches = 0;
   private state: BackendHealth = { state: 'connecting', message: null };
   constructor(readonly id: string, readonly name: string, private readonly channels: number) {}
+  async ptz(): Promise<void> {
+    throw new ConsoleError('unsupported', 'no ptz');
+  }
+  async ptzPresets(): Promise<never[]> {
+    throw new ConsoleError('unsupported', 'no ptz');
+  }
   async fetchCatalogue(): Promise<BackendCatalogue> {
     this.fetches += 1;
     await new Promise((r) => setTimeout(r, 5));
@@ -29,7 +35,7 @@ class ScriptedBackend implements VideoBackend {
       mines: [{ id: `m-${this.id}`, name: 'mine', shortName: 'mine', countyCode: '140423', location: null }],
       channels: Array.from({ length: this.channels }, (_, i) => ({
         id: `${this.id}:${i}`, backendId: this.id, name: `c${i}`, gbId: null, countyCode: '140423', mineId: `m-${this.id}`,
-        categoryCode: '02', place: '', location: null, online: true, streams: ['janus-webrtc' as const], ptz: false,
+        categoryCode: '02', place: '', location: null, online: true, streams: ['janus-webrtc' as const], substream: false, ptz: false,
       })),
     };
   }

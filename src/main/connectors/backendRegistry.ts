@@ -3,7 +3,8 @@ import type { BackendConfig } from '../../shared/domain/settings';
 import { ConsoleError } from '../../shared/contract/rpc';
 import { DisposableStore, Emitter, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../services/logger';
-import type { BackendCatalogue, PlayTarget, VideoBackend } from './videoBackend';
+import type { PtzCommand, PtzPreset } from '../../shared/domain/ptz';
+import type { BackendCatalogue, PlayTarget, StreamProfileChoice, VideoBackend } from './videoBackend';
 import { JanusStreamingBackend } from './janus/janusStreamingBackend';
 
 type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
@@ -94,11 +95,30 @@ export class BackendRegistry implements Disposable {
     return this.refreshing;
   }
 
-  async play(channelId: string, kind: Channel['streams'][number]): Promise<PlayTarget> {
+  async play(channelId: string, kind: Channel['streams'][number], profile: StreamProfileChoice = 'main'): Promise<PlayTarget> {
+    const { backend, localId } = this.owner(channelId);
+    return backend.play(localId, kind, profile);
+  }
+
+  async ptz(channelId: string, command: PtzCommand): Promise<void> {
+    const channel = this.channel(channelId);
+    if (channel && !channel.ptz) throw new ConsoleError('unsupported', `${channel.name} 不支持云台控制`);
+    const { backend, localId } = this.owner(channelId);
+    await backend.ptz(localId, command);
+  }
+
+  async ptzPresets(channelId: string): Promise<PtzPreset[]> {
+    const channel = this.channel(channelId);
+    if (channel && !channel.ptz) throw new ConsoleError('unsupported', `${channel.name} 不支持云台控制`);
+    const { backend, localId } = this.owner(channelId);
+    return backend.ptzPresets(localId);
+  }
+
+  private owner(channelId: string): { backend: VideoBackend; localId: string } {
     const sep = channelId.indexOf(':');
     const entry = sep > 0 ? this.entries.get(channelId.slice(0, sep)) : undefined;
     if (!entry) throw new ConsoleError('not-found', `通道不存在: ${channelId}`);
-    return entry.backend.play(channelId.slice(sep + 1), kind);
+    return { backend: entry.backend, localId: channelId.slice(sep + 1) };
   }
 
   channel(channelId: string): Channel | undefined {

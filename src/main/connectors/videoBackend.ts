@@ -1,5 +1,8 @@
 import type { BackendState, Channel, Mine, StreamKind } from '../../shared/domain/catalogue';
 import type { Disposable } from '../../shared/lifecycle';
+import type { PtzCommand, PtzPreset } from '../../shared/domain/ptz';
+
+export type StreamProfileChoice = 'main' | 'sub';
 
 /** What a backend knows about its cameras, already in domain vocabulary. */
 export type BackendCatalogue = { mines: Mine[]; channels: Channel[] };
@@ -26,6 +29,12 @@ export interface VideoBackend extends Disposable {
   fetchCatalogue(): Promise<BackendCatalogue>;
   health(): BackendHealth;
   onHealthChange(listener: (health: BackendHealth) => void): Disposable;
-  /** How to play `localId` (the part of the channel id after `<backendId>:`) with `kind`. */
-  play(localId: string, kind: StreamKind): Promise<PlayTarget>;
+  /**
+   * How to play `localId` (the part of the channel id after `<backendId>:`) with `kind`; `profile` 'sub'
+   * asks for the sub stream and falls back to the main one where the channel has none.
+   */
+  play(localId: string, kind: StreamKind, profile: StreamProfileChoice): Promise<PlayTarget>;
+  /** Pan/tilt/zoom, focus, iris and presets; a ConsoleError('unsupported') where the channel has no PTZ. */
+  ptz(localId: string, command: PtzCommand): Promise<void>;
+  ptzPresets(localId: string): Promise<PtzPreset[]>;
 }

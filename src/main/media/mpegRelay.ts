@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Emitter, type Disposable } from '../../shared/lifecycle';
+import { ConsoleError } from '../../shared/contract/rpc';
 import { parseSourceUrl, redactUrls } from './ffmpegArgs';
 import { RelayChannel, type RelayChannelOptions } from './relayChannel';
 import { RelayCloseCode, type RelayLog, type RelayStatus } from './relayProtocol';
@@ -108,6 +109,11 @@ export class MpegRelay {
   }
 
   /** Invalidates an unused ticket, or closes the viewer that used it. */
+  /** STUB (issue 3): replay of the last seconds of a source from a ring buffer. */
+  issueReplayTicket(_sourceUrl: string, _seconds: number): { url: string; ticketId: string } {
+    throw new ConsoleError('unsupported', '即时回放缓存尚未建立');
+  }
+
   revokeTicket(ticketId: string): void {
     const ticket = this.ticketsById.get(ticketId);
     if (!ticket) return;

@@ -28,4 +28,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'video wall, scenes, snapshots and local recordings',
+    sql: `
+      -- The live wall (monitors, tiles, tours, runs) as one validated JSON document, written on every change.
+      CREATE TABLE wall_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE wall_scenes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        scene TEXT NOT NULL
+      );
+      CREATE TABLE snapshots (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        channel_name TEXT NOT NULL,
+        taken_at INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL
+      );
+      CREATE INDEX snapshots_taken_at ON snapshots(taken_at);
+      CREATE TABLE recordings (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        channel_name TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        path TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        next_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX recordings_started_at ON recordings(started_at);
+    `,
+  },
 ];

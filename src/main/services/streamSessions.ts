@@ -8,6 +8,11 @@ import type { BackendRegistry } from '../connectors/backendRegistry';
 export interface RelayTickets {
   issueTicket(sourceUrl: string): { url: string; ticketId: string };
   revokeTicket(ticketId: string): void;
+  /**
+   * A ticket that replays the last `seconds` the relay kept of this source, paced in real time; throws
+   * ConsoleError('unsupported') when it keeps nothing of it (the source has not run through the relay lately).
+   */
+  issueReplayTicket(sourceUrl: string, seconds: number): { url: string; ticketId: string };
 }
 
 /**
@@ -22,18 +27,31 @@ export class StreamSessions {
     private readonly relay: RelayTickets,
   ) {}
 
-  async open(channelId: string, accept: readonly StreamKind[]): Promise<StreamSource> {
+  async open(channelId: string, accept: readonly StreamKind[], profile: 'main' | 'sub' = 'main'): Promise<StreamSource> {
     const channel = this.registry.channel(channelId);
     if (!channel) throw new ConsoleError('not-found', `通道不存在: ${channelId}`);
     const kind = accept.find((k) => channel.streams.includes(k));
     if (!kind) throw new ConsoleError('not-found', `通道 ${channel.name} 不支持所需的播放方式 (${accept.join(', ')})`);
-    const target = await this.registry.play(channelId, kind);
+    const target = await this.registry.play(channelId, kind, profile);
     const sessionId = randomUUID();
     if (target.kind === 'janus-webrtc') {
       this.sessions.set(sessionId, { channelId, ticketId: null });
       return { kind: 'janus-webrtc', sessionId, channelId, server: target.server, mountpointId: target.mountpointId, iceServers: [] };
     }
     const ticket = this.relay.issueTicket(target.sourceUrl);
+    this.sessions.set(sessionId, { channelId, ticketId: ticket.ticketId });
+    return { kind: 'jsmpeg-ws', sessionId, channelId, url: ticket.url };
+  }
+
+  /** Instant replay of the last seconds of a channel, through the relay's buffer of its source. */
+  async openReplay(channelId: string, seconds: number): Promise<StreamSource> {
+    const channel = this.registry.channel(channelId);
+    if (!channel) throw new ConsoleError('not-found', `通道不存在: ${channelId}`);
+    if (!channel.streams.includes('jsmpeg-ws')) throw new ConsoleError('unsupported', `${channel.name} 的码流不经本机转发，无法即时回放`);
+    const target = await this.registry.play(channelId, 'jsmpeg-ws', 'main');
+    if (target.kind !== 'jsmpeg-ws') throw new ConsoleError('unsupported', `${channel.name} 无法即时回放`);
+    const ticket = this.relay.issueReplayTicket(target.sourceUrl, seconds);
+    const sessionId = randomUUID();
     this.sessions.set(sessionId, { channelId, ticketId: ticket.ticketId });
     return { kind: 'jsmpeg-ws', sessionId, channelId, url: ticket.url };
   }

@@ -3,6 +3,9 @@ import { catalogueSchema, backendStatusSchema, streamKindSchema } from '../domai
 import { streamSourceSchema } from '../domain/stream';
 import { settingsSchema, backendConfigSchema } from '../domain/settings';
 import { auditEntrySchema } from '../domain/audit';
+import { MAX_RECORDING_CHUNK_BYTES, MAX_SNAPSHOT_BYTES, recordingEntrySchema, snapshotEntrySchema } from '../domain/mediaLibrary';
+import { ptzCommandSchema, ptzPresetSchema } from '../domain/ptz';
+import { channelIdSchema, wallCommandResultSchema, wallCommandSchema, wallStateSchema } from '../domain/wall';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -32,6 +35,8 @@ export const requestContract = {
         channelId: z.string().min(1).max(200),
         /** Transports the renderer can play, in its order of preference. */
         accept: z.array(streamKindSchema).min(1).max(8),
+        /** Main or sub stream where the backend offers both (the renderer picks by tile size); default main. */
+        profile: z.enum(['main', 'sub']).optional(),
       })
       .strict(),
     output: streamSourceSchema,
@@ -63,11 +68,56 @@ export const requestContract = {
     output: z.null(),
     timeoutMs: 5_000,
   },
+  /** The whole wall (monitors, layouts, tiles, tours, scenes); the Node side is its only owner. */
+  getWall: { input: empty, output: wallStateSchema, timeoutMs: 5_000 },
+  wallCommand: { input: wallCommandSchema, output: wallCommandResultSchema, timeoutMs: 5_000 },
+  ptz: { input: z.object({ channelId: channelIdSchema, command: ptzCommandSchema }).strict(), output: z.null(), timeoutMs: 5_000 },
+  listPtzPresets: { input: z.object({ channelId: channelIdSchema }).strict(), output: z.array(ptzPresetSchema), timeoutMs: 5_000 },
+  saveSnapshot: {
+    input: z
+      .object({
+        channelId: channelIdSchema,
+        takenAt: z.number(),
+        /** PNG, base64 (no data: prefix), channel name and time already drawn in. */
+        pngBase64: z.string().min(8).max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 4),
+      })
+      .strict(),
+    output: snapshotEntrySchema,
+    timeoutMs: 15_000,
+  },
+  listSnapshots: { input: z.object({ limit: z.number().int().min(1).max(1000) }).strict(), output: z.array(snapshotEntrySchema), timeoutMs: 5_000 },
+  readSnapshot: { input: z.object({ id: z.string().max(100) }).strict(), output: z.object({ pngBase64: z.string() }), timeoutMs: 10_000 },
+  startRecording: {
+    input: z.object({ channelId: channelIdSchema, mimeType: z.string().regex(/^video\/[\w.+-]+(;.{0,80})?$/) }).strict(),
+    output: recordingEntrySchema,
+    timeoutMs: 5_000,
+  },
+  /** Appends the next piece (in order: `seq` starts at 0) of a recording; written to disk before the reply. */
+  appendRecording: {
+    input: z
+      .object({
+        recordingId: z.string().max(100),
+        seq: z.number().int().nonnegative(),
+        dataBase64: z.string().max(Math.ceil((MAX_RECORDING_CHUNK_BYTES * 4) / 3) + 4),
+      })
+      .strict(),
+    output: z.object({ bytes: z.number().int().nonnegative() }),
+    timeoutMs: 10_000,
+  },
+  stopRecording: { input: z.object({ recordingId: z.string().max(100) }).strict(), output: recordingEntrySchema, timeoutMs: 10_000 },
+  listRecordings: { input: z.object({ limit: z.number().int().min(1).max(1000) }).strict(), output: z.array(recordingEntrySchema), timeoutMs: 5_000 },
+  /** The last `seconds` of a channel again, where its source keeps them (relay sources); paced in real time. */
+  openReplay: {
+    input: z.object({ channelId: channelIdSchema, seconds: z.number().int().min(5).max(120) }).strict(),
+    output: streamSourceSchema,
+    timeoutMs: 15_000,
+  },
 } as const;
 
 export const eventContract = {
   onCatalogueChanged: catalogueSchema,
   onBackendStatus: backendStatusSchema,
+  onWallChanged: wallStateSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

@@ -14,9 +14,21 @@ export const REQUEST_NAMES = [
   'listAudit',
   'recordAction',
   'reportClientError',
+  'getWall',
+  'wallCommand',
+  'ptz',
+  'listPtzPresets',
+  'saveSnapshot',
+  'listSnapshots',
+  'readSnapshot',
+  'startRecording',
+  'appendRecording',
+  'stopRecording',
+  'listRecordings',
+  'openReplay',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

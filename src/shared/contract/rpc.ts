@@ -9,6 +9,8 @@ export const errorCodeSchema = z.enum([
   'timeout',
   'unauthorized',
   'internal',
+  'unsupported', // the channel or backend cannot do this (no PTZ, no replay buffer)
+  'conflict', // the request is valid but the current state refuses it (a recording already stopped)
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
@@ -40,7 +42,8 @@ export function rpcSubprotocols(token: string): string[] {
 }
 
 /** WebSocket wire format of the web host (IPC uses the same payloads on fixed channels). */
-export const MAX_WIRE_MESSAGE_BYTES = 1024 * 1024;
+/** Big enough for a base64 PNG snapshot of a 1080p frame. */
+export const MAX_WIRE_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export const clientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('req'), id: z.number().int().nonnegative(), method: z.string().max(64), input: z.unknown() }),

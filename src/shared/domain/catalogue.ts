@@ -27,6 +27,8 @@ export const channelSchema = z.object({
   online: z.boolean(),
   /** Transports this channel can be played with, best first. */
   streams: z.array(streamKindSchema),
+  /** The backend offers a lower-resolution sub stream besides the main one (small tiles use it). */
+  substream: z.boolean(),
   ptz: z.boolean(),
 });
 export type Channel = z.infer<typeof channelSchema>;

@@ -3,7 +3,8 @@ import type { Channel, Mine, StreamKind } from '../../../shared/domain/catalogue
 import { ConsoleError } from '../../../shared/contract/rpc';
 import { Emitter } from '../../../shared/lifecycle';
 import type { JanusBackendConfig } from '../../../shared/domain/settings';
-import type { BackendCatalogue, BackendHealth, PlayTarget, VideoBackend } from '../videoBackend';
+import type { PtzPreset } from '../../../shared/domain/ptz';
+import type { BackendCatalogue, BackendHealth, PlayTarget, StreamProfileChoice, VideoBackend } from '../videoBackend';
 import { JanusClient } from './janusClient';
 import { parseChannelMetadata } from './channelMetadata';
 
@@ -79,7 +80,15 @@ export class JanusStreamingBackend implements VideoBackend {
     return this.toCatalogue(list);
   }
 
-  async play(localId: string, kind: StreamKind): Promise<PlayTarget> {
+  async ptz(): Promise<void> {
+    throw new ConsoleError('unsupported', '该通道不支持云台控制');
+  }
+
+  async ptzPresets(): Promise<PtzPreset[]> {
+    throw new ConsoleError('unsupported', '该通道不支持云台控制');
+  }
+
+  async play(localId: string, kind: StreamKind, _profile: StreamProfileChoice): Promise<PlayTarget> {
     const mp = this.mountpoints.get(localId);
     if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
     if (kind === 'janus-webrtc') return { kind, server: this.config.url, mountpointId: mp.id };
@@ -125,6 +134,7 @@ export class JanusStreamingBackend implements VideoBackend {
         location: m?.location ?? null,
         online: mp.enabled !== false && receiving,
         streams: m?.mpegts ? ['janus-webrtc', 'jsmpeg-ws'] : ['janus-webrtc'],
+        substream: false,
         ptz: m?.ptz ?? false,
       });
     }

@@ -20,6 +20,7 @@ function ch(id: string, mineId: string | null, county: string | null, category: 
     location: null,
     online,
     streams: ['janus-webrtc'],
+    substream: false,
     ptz: false,
   };
 }
