@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { ConsoleError } from '../../shared/contract/rpc';
 import { MpegRelay, RelayCloseCode, RelaySourceError, type RelayStatus } from './mpegRelay';
-import { startsWithSequenceHeader, TS_PACKET_SIZE } from './tsPackets';
+import { parseTsHeader, startsWithSequenceHeader, TS_PACKET_SIZE } from './tsPackets';
 
 /**
  * Real ffmpeg on both ends: a test pattern encoded as H.264 in MPEG-TS over UDP on 127.0.0.1,
@@ -266,5 +267,172 @@ describe('MpegRelay with a real ffmpeg', () => {
     } finally {
       source2.kill('SIGKILL');
     }
+  });
+});
+
+/** A viewer of a replay ticket: arrival times, the first video packet, PES time stamps and the close. */
+type ReplayViewer = TestViewer & {
+  openMs: number | null;
+  closeMs: number | null;
+  arrivals: { ms: number; bytes: number }[];
+  firstVideoIsHeader: boolean | null;
+  pts: number[];
+};
+
+/** PTS (90 kHz) of the video PES starting in the TS packet at `off`, or null. */
+function videoPts(data: Buffer, off: number): number | null {
+  const h = parseTsHeader(data, off);
+  if (!h.payloadUnitStart || h.payloadOffset < 0) return null;
+  const p = off + h.payloadOffset;
+  if (data[p] !== 0 || data[p + 1] !== 0 || data[p + 2] !== 1) return null;
+  const sid = data[p + 3] ?? 0;
+  if (sid < 0xe0 || sid > 0xef || ((data[p + 7] ?? 0) & 0x80) === 0) return null;
+  const b = (i: number) => data[p + 9 + i] ?? 0;
+  return ((b(0) >> 1) & 7) * 2 ** 30 + b(1) * 2 ** 22 + (b(2) >> 1) * 2 ** 15 + b(3) * 2 ** 7 + (b(4) >> 1);
+}
+
+function connectReplay(url: string): ReplayViewer {
+  const v = connectViewer(url) as ReplayViewer;
+  Object.assign(v, { openMs: null, closeMs: null, arrivals: [], firstVideoIsHeader: null, pts: [] });
+  v.ws.on('open', () => (v.openMs = performance.now()));
+  v.ws.on('close', () => (v.closeMs = performance.now()));
+  v.ws.on('message', (data: Buffer) => {
+    v.arrivals.push({ ms: performance.now(), bytes: data.length });
+    for (let off = 0; off + TS_PACKET_SIZE <= data.length; off += TS_PACKET_SIZE) {
+      const pid = parseTsHeader(data, off).pid;
+      if (v.firstVideoIsHeader === null && pid !== 0 && pid !== 0x1000 && pid !== 0x11) {
+        v.firstVideoIsHeader = startsWithSequenceHeader(data, off);
+      }
+      const pts = videoPts(data, off);
+      if (pts !== null) v.pts.push(pts);
+    }
+  });
+  return v;
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return null;
+}
+
+describe('instant replay through the relay', () => {
+  it('replays the last 5 s at normal speed from a sequence header, then closes normally', async () => {
+    const relay = await newRelay({ lingerMs: 2000 });
+    const live = connectViewer(relay.issueTicket(sourceUrl).url);
+    await waitFor(() => live.firstHeaderMs !== null, 3000, 'live header');
+    await waitFor(() => (relay.sources()[0]?.replay.spanMs ?? 0) > 5800, 12_000, 'more than 5.8 s buffered');
+    const liveBytesPerSecond = live.bytes / ((performance.now() - live.openedAt) / 1000);
+
+    const ticket = relay.issueReplayTicket(sourceUrl, 5);
+    expect(ticket.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/relay\?ticket=[\w-]{20,}$/);
+    const replay = connectReplay(ticket.url);
+    await waitFor(() => replay.closed !== null, 10_000, 'replay end');
+
+    expect(replay.closed?.code).toBe(1000);
+    expect(replay.misaligned).toBe(0);
+    expect(replay.firstVideoIsHeader).toBe(true);
+    // About 5 s of pictures: the first GOP at or after now - 5 s (GOPs are 0.48 s) up to now.
+    const ptsSpan = ((replay.pts.at(-1) ?? 0) - (replay.pts[0] ?? 0)) / 90_000;
+    expect(ptsSpan).toBeGreaterThan(4.2);
+    expect(ptsSpan).toBeLessThan(5.2);
+    expect(replay.headers).toBeGreaterThanOrEqual(8);
+    expect(replay.bytes).toBeGreaterThan(liveBytesPerSecond * 5 * 0.6);
+    expect(replay.bytes).toBeLessThan(liveBytesPerSecond * 5 * 1.5);
+    // … over about 5 s of wall time, evenly: not a burst.
+    const wallMs = (replay.closeMs ?? 0) - (replay.openMs ?? 0);
+    expect(wallMs).toBeGreaterThan(4000);
+    expect(wallMs).toBeLessThan(6500);
+    const half = (replay.openMs ?? 0) + wallMs / 2;
+    const firstHalf = replay.arrivals.filter((a) => a.ms <= half).reduce((n, a) => n + a.bytes, 0);
+    expect(firstHalf / replay.bytes).toBeGreaterThan(0.3);
+    expect(firstHalf / replay.bytes).toBeLessThan(0.7);
+    measured.replay5sWallMs = Math.round(wallMs);
+    measured.replay5sPtsSpanMs = Math.round(ptsSpan * 1000);
+
+    // The live viewer never noticed, and the replay ticket is one-off.
+    expect(live.closed).toBeNull();
+    const again = connectViewer(ticket.url);
+    await waitFor(() => again.closed !== null, 2000, 'reused replay ticket close');
+    expect(again.closed?.code).toBe(RelayCloseCode.badTicket);
+    await closeViewer(live);
+  }, 30_000);
+
+  it('is unsupported when nothing of the source is buffered, before the first viewer and after the linger', async () => {
+    const relay = await newRelay({ lingerMs: 400 });
+    const never = thrown(() => relay.issueReplayTicket(sourceUrl, 10));
+    expect(never).toBeInstanceOf(ConsoleError);
+    expect((never as ConsoleError).code).toBe('unsupported');
+    expect((never as ConsoleError).message).toMatch(/即时回放/);
+    expect(() => relay.issueReplayTicket('file:///etc/passwd', 10)).toThrow(RelaySourceError);
+
+    const live = connectViewer(relay.issueTicket(sourceUrl).url);
+    await waitFor(() => live.headers >= 3, 4000, 'a few GOPs');
+    await closeViewer(live);
+    // Still there during the linger after the last viewer …
+    const during = relay.issueReplayTicket(sourceUrl, 10);
+    // … and gone with the channel.
+    await waitFor(() => relay.sources().length === 0, 4000, 'channel forgotten');
+    const after = thrown(() => relay.issueReplayTicket(sourceUrl, 10));
+    expect((after as ConsoleError).code).toBe('unsupported');
+    // A ticket issued during the linger holds its clip: it still plays.
+    const late = connectReplay(during.url);
+    await waitFor(() => late.closed !== null, 5000, 'late replay end');
+    expect(late.closed?.code).toBe(1000);
+    expect(late.firstVideoIsHeader).toBe(true);
+    expect(late.headers).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the buffer within its byte cap while streaming', async () => {
+    const cap = 300_000;
+    const relay = await newRelay({ channel: { replayBuffer: { maxAgeMs: 60_000, maxBytes: cap } } });
+    const live = connectViewer(relay.issueTicket(sourceUrl).url);
+    await waitFor(() => live.firstHeaderMs !== null, 3000, 'live header');
+    let peak = 0;
+    const until = performance.now() + 4000;
+    while (performance.now() < until) {
+      peak = Math.max(peak, relay.sources()[0]?.replay.bytes ?? 0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(live.bytes).toBeGreaterThan(cap * 1.5); // the source produced well over the cap …
+    expect(peak).toBeLessThanOrEqual(cap); // … the buffer never held more
+    expect(peak).toBeGreaterThan(cap / 3);
+    const replay = connectReplay(relay.issueReplayTicket(sourceUrl, 60).url);
+    await waitFor(() => replay.closed !== null, 5000, 'capped replay end');
+    expect(replay.firstVideoIsHeader).toBe(true);
+    expect(replay.bytes).toBeLessThanOrEqual(cap + 2 * TS_PACKET_SIZE);
+    await closeViewer(live);
+  });
+
+  it('revoking a replay ticket closes its viewer, and dispose stops a replay in progress', async () => {
+    const relay = await newRelay();
+    const live = connectViewer(relay.issueTicket(sourceUrl).url);
+    await waitFor(() => (relay.sources()[0]?.replay.spanMs ?? 0) > 3000, 8000, '3 s buffered');
+
+    const t1 = relay.issueReplayTicket(sourceUrl, 5);
+    const r1 = connectReplay(t1.url);
+    await waitFor(() => r1.bytes > 0, 2000, 'replay data');
+    relay.revokeTicket(t1.ticketId);
+    await waitFor(() => r1.closed !== null, 2000, 'revoked replay close');
+    expect(r1.closed?.code).toBe(RelayCloseCode.revoked);
+
+    // An unused replay ticket can be revoked too.
+    const unused = relay.issueReplayTicket(sourceUrl, 5);
+    relay.revokeTicket(unused.ticketId);
+    const r2 = connectViewer(unused.url);
+    await waitFor(() => r2.closed !== null, 2000, 'revoked unused close');
+    expect(r2.closed?.code).toBe(RelayCloseCode.badTicket);
+
+    const r3 = connectReplay(relay.issueReplayTicket(sourceUrl, 5).url);
+    await waitFor(() => r3.bytes > 0, 2000, 'replay data');
+    await relay.dispose();
+    await waitFor(() => r3.closed !== null && live.closed !== null, 2000, 'closed by dispose');
+    expect(r3.closed?.code).toBe(RelayCloseCode.shutdown);
+    const bytesAtClose = r3.bytes;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(r3.bytes).toBe(bytesAtClose);
   });
 });

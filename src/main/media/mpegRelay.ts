@@ -8,6 +8,8 @@ import { ConsoleError } from '../../shared/contract/rpc';
 import { parseSourceUrl, redactUrls } from './ffmpegArgs';
 import { RelayChannel, type RelayChannelOptions } from './relayChannel';
 import { RelayCloseCode, type RelayLog, type RelayStatus } from './relayProtocol';
+import type { ReplayClip } from './replayBuffer';
+import { ReplaySession } from './replaySession';
 
 export { RelayCloseCode, type RelayStatus, type RelayState, type RelayLog } from './relayProtocol';
 export { RelaySourceError } from './ffmpegArgs';
@@ -22,11 +24,18 @@ export type MpegRelayOptions = {
   /** Tuning knobs of each source's child, mostly for tests. */
   channel?: Pick<
     RelayChannelOptions,
-    'backoffMs' | 'maxFailures' | 'healthyRunMs' | 'stallMs' | 'startTimeoutMs' | 'gopCacheBytes' | 'viewerBuffer'
+    'backoffMs' | 'maxFailures' | 'healthyRunMs' | 'stallMs' | 'startTimeoutMs' | 'gopCacheBytes' | 'viewerBuffer' | 'replayBuffer'
   >;
 };
 
-export type RelaySourceInfo = { sourceUrl: string; state: RelayStatus['state']; viewers: number; pid: number | null };
+export type RelaySourceInfo = {
+  sourceUrl: string;
+  state: RelayStatus['state'];
+  viewers: number;
+  pid: number | null;
+  /** What the instant-replay buffer holds. */
+  replay: { bytes: number; spanMs: number };
+};
 
 type Ticket = {
   id: string;
@@ -34,7 +43,12 @@ type Ticket = {
   sourceUrl: string;
   expiry: NodeJS.Timeout | null;
   used: boolean;
+  /** Live viewer: the channel it joined. */
   channel: RelayChannel | null;
+  /** Replay ticket: the clip taken when it was issued (released when used, revoked or expired). */
+  replay: ReplayClip | null;
+  /** Replay ticket in use: its pacing session. */
+  session: ReplaySession | null;
 };
 
 const RELAY_PATH = '/relay';
@@ -51,6 +65,7 @@ export class MpegRelay {
   private readonly tickets = new Map<string, Ticket>(); // by token
   private readonly ticketsById = new Map<string, Ticket>();
   private readonly channels = new Map<string, RelayChannel>();
+  private readonly replays = new Set<ReplaySession>();
   private readonly status = new Emitter<RelayStatus>();
   private disposed = false;
   private disposing: Promise<void> | null = null;
@@ -93,12 +108,34 @@ export class MpegRelay {
 
   /** A one-off ticket for one viewer of `sourceUrl`. Throws RelaySourceError for unsupported sources. */
   issueTicket(sourceUrl: string): { url: string; ticketId: string } {
+    this.checkUsable();
+    parseSourceUrl(sourceUrl);
+    return this.newTicket(sourceUrl, null);
+  }
+
+  /**
+   * A one-off ticket that replays what the relay kept of `sourceUrl` from the first GOP at or after
+   * now - `seconds` up to now, paced in real time, then closes normally (it does not continue live).
+   * Throws ConsoleError('unsupported') when nothing of the source is buffered.
+   */
+  issueReplayTicket(sourceUrl: string, seconds: number): { url: string; ticketId: string } {
+    this.checkUsable();
+    parseSourceUrl(sourceUrl);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new ConsoleError('bad-request', `回放时长无效: ${seconds}`);
+    const clip = this.channels.get(sourceUrl)?.replayClip(seconds) ?? null;
+    if (!clip) throw new ConsoleError('unsupported', '该通道最近没有经本机转码播放，无即时回放缓存');
+    return this.newTicket(sourceUrl, clip);
+  }
+
+  private checkUsable(): void {
     if (this.disposed) throw new Error('MpegRelay is disposed');
     if (!this.server) throw new Error('MpegRelay.start() has not completed');
-    parseSourceUrl(sourceUrl);
+  }
+
+  private newTicket(sourceUrl: string, replay: ReplayClip | null): { url: string; ticketId: string } {
     const token = randomBytes(24).toString('base64url');
     const id = randomBytes(6).toString('hex');
-    const ticket: Ticket = { id, token, sourceUrl, expiry: null, used: false, channel: null };
+    const ticket: Ticket = { id, token, sourceUrl, expiry: null, used: false, channel: null, replay, session: null };
     ticket.expiry = setTimeout(() => {
       if (!ticket.used) this.forgetTicket(ticket);
     }, this.ticketTtlMs);
@@ -108,17 +145,13 @@ export class MpegRelay {
     return { url: `ws://127.0.0.1:${this.port}${RELAY_PATH}?ticket=${token}`, ticketId: id };
   }
 
-  /** Invalidates an unused ticket, or closes the viewer that used it. */
-  /** STUB (issue 3): replay of the last seconds of a source from a ring buffer. */
-  issueReplayTicket(_sourceUrl: string, _seconds: number): { url: string; ticketId: string } {
-    throw new ConsoleError('unsupported', '即时回放缓存尚未建立');
-  }
-
+  /** Invalidates an unused ticket, or closes the viewer (live or replay) that used it. */
   revokeTicket(ticketId: string): void {
     const ticket = this.ticketsById.get(ticketId);
     if (!ticket) return;
     this.forgetTicket(ticket);
     ticket.channel?.closeViewer(ticket.id, RelayCloseCode.revoked, 'stream closed');
+    ticket.session?.stop(RelayCloseCode.revoked, 'stream closed');
   }
 
   onStatus(listener: (s: RelayStatus) => void): Disposable {
@@ -132,6 +165,7 @@ export class MpegRelay {
       state: c.currentState,
       viewers: c.viewerCount,
       pid: c.pid,
+      replay: c.replayBuffered,
     }));
   }
 
@@ -144,6 +178,9 @@ export class MpegRelay {
   private async doDispose(): Promise<void> {
     this.disposed = true;
     for (const t of [...this.tickets.values()]) this.forgetTicket(t);
+    // Replays stop pacing at once; their sockets close with the rest below.
+    for (const r of [...this.replays]) r.stop(RelayCloseCode.shutdown, 'relay shutting down');
+    this.replays.clear();
     await Promise.all([...this.channels.values()].map((c) => c.dispose()));
     this.channels.clear();
     const wss = this.wss;
@@ -164,6 +201,7 @@ export class MpegRelay {
   private forgetTicket(ticket: Ticket): void {
     if (ticket.expiry) clearTimeout(ticket.expiry);
     ticket.expiry = null;
+    ticket.replay = null;
     this.tickets.delete(ticket.token);
     this.ticketsById.delete(ticket.id);
   }
@@ -196,7 +234,8 @@ export class MpegRelay {
         ws.close(RelayCloseCode.badTicket, 'invalid or expired ticket');
         return;
       }
-      this.attachViewer(ticket, ws);
+      if (ticket.replay) this.attachReplay(ticket, ticket.replay, ws);
+      else this.attachViewer(ticket, ws);
     });
   }
 
@@ -225,6 +264,28 @@ export class MpegRelay {
     });
     this.opts.log('info', 'relay: viewer connected', { source: redactUrls(ticket.sourceUrl), ticketId: ticket.id });
     channel.addViewer(ws, ticket.id);
+  }
+
+  private attachReplay(ticket: Ticket, clip: ReplayClip, ws: WebSocket): void {
+    ticket.replay = null;
+    const session: ReplaySession = new ReplaySession(ws, clip, {
+      hardBytes: this.opts.channel?.viewerBuffer?.hardBytes ?? 8 * 1024 * 1024,
+      slowCode: RelayCloseCode.slowViewer,
+      onEnd: () => {
+        this.replays.delete(session);
+        // The ticket cannot be used again; drop the bookkeeping.
+        this.ticketsById.delete(ticket.id);
+      },
+    });
+    ticket.session = session;
+    this.replays.add(session);
+    this.opts.log('info', 'relay: replay viewer connected', {
+      source: redactUrls(ticket.sourceUrl),
+      ticketId: ticket.id,
+      spanMs: Math.round(clip.endAt - clip.startAt),
+      bytes: clip.bytes,
+    });
+    session.start();
   }
 }
 

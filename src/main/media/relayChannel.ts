@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { buildFfmpegArgs, redactUrls } from './ffmpegArgs';
 import { RelayCloseCode, type RelayLog, type RelayState, type RelayStatus } from './relayProtocol';
+import { DEFAULT_REPLAY_BUFFER, ReplayBuffer, type ReplayBufferOptions, type ReplayClip } from './replayBuffer';
 import { GopCache, TsAligner } from './tsPackets';
 
 export type RelayChannelOptions = {
@@ -23,6 +24,8 @@ export type RelayChannelOptions = {
   gopCacheBytes?: number;
   /** Back-pressure: a viewer above `softBytes` for `slowMs`, or above `hardBytes` at all, is dropped. */
   viewerBuffer?: { softBytes: number; hardBytes: number; slowMs: number };
+  /** Instant-replay ring buffer of the output (default: the last 60 s, at most 24 MB). */
+  replayBuffer?: ReplayBufferOptions;
 };
 
 type Viewer = { ws: WebSocket; ticketId: string; synced: boolean; overSince: number | null };
@@ -36,6 +39,8 @@ export class RelayChannel {
   private childExited: Promise<void> = Promise.resolve();
   private state: RelayState = 'stopped';
   private cache: GopCache;
+  /** The last minute of output for instant replay; lives as long as the channel runs (linger included). */
+  private readonly replay: ReplayBuffer;
   private aligner = new TsAligner();
   private failures = 0;
   private runStartedAt = 0;
@@ -64,8 +69,10 @@ export class RelayChannel {
       startTimeoutMs: opts.startTimeoutMs ?? 15000,
       gopCacheBytes: opts.gopCacheBytes ?? 4 * 1024 * 1024,
       viewerBuffer: opts.viewerBuffer ?? { softBytes: 1024 * 1024, hardBytes: 8 * 1024 * 1024, slowMs: 2000 },
+      replayBuffer: opts.replayBuffer ?? DEFAULT_REPLAY_BUFFER,
     };
     this.cache = new GopCache(this.o.gopCacheBytes);
+    this.replay = new ReplayBuffer(this.o.replayBuffer);
     this.logSource = redactUrls(sourceUrl);
     // Validate early so a bad URL never reaches spawn().
     buildFfmpegArgs(sourceUrl);
@@ -81,6 +88,16 @@ export class RelayChannel {
 
   get viewerCount(): number {
     return this.viewers.size;
+  }
+
+  /** The buffered output from the first GOP at or after now - `seconds`, or null when nothing is buffered. */
+  replayClip(seconds: number): ReplayClip | null {
+    return this.replay.clip(seconds, performance.now());
+  }
+
+  /** Size and time span of the instant-replay buffer. */
+  get replayBuffered(): { bytes: number; spanMs: number } {
+    return { bytes: this.replay.bytes, spanMs: this.replay.spanMs };
   }
 
   addViewer(ws: WebSocket, ticketId: string): void {
@@ -127,6 +144,7 @@ export class RelayChannel {
     this.clearRestart();
     for (const v of [...this.viewers]) this.dropViewer(v, RelayCloseCode.shutdown, 'relay shutting down');
     this.killChild();
+    this.replay.clear();
     await this.childExited;
     this.setState('stopped');
   }
@@ -206,6 +224,7 @@ export class RelayChannel {
     this.clearRestart();
     const args = buildFfmpegArgs(this.sourceUrl);
     this.cache.clear();
+    this.replay.discontinuity();
     this.aligner = new TsAligner();
     this.runStartedAt = Date.now();
     this.lastDataAt = this.runStartedAt;
@@ -229,6 +248,7 @@ export class RelayChannel {
       const aligned = this.aligner.push(chunk);
       if (aligned.length === 0) return;
       const sawHeader = this.cache.push(aligned);
+      this.replay.push(aligned, performance.now());
       if (sawHeader && !this.runSawHeader) {
         this.runSawHeader = true;
         this.setState('streaming');
@@ -332,6 +352,7 @@ export class RelayChannel {
       this.opts.log('info', 'relay: last viewer gone, stopping ffmpeg', { source: this.logSource });
       this.killChild();
       this.cache.clear();
+      this.replay.clear();
       this.setState('stopped');
       void this.childExited.then(() => this.maybeIdle());
     }, this.o.lingerMs);
@@ -349,8 +370,10 @@ export class RelayChannel {
 
   private maybeIdle(): void {
     if (this.disposed) return;
-    if (this.viewers.size === 0 && !this.child && !this.restartTimer && !this.lingerTimer) this.opts.onIdle();
-    else if (this.viewers.size > 0 && !this.child && !this.restartTimer) this.spawnChild();
+    if (this.viewers.size === 0 && !this.child && !this.restartTimer && !this.lingerTimer) {
+      this.replay.clear();
+      this.opts.onIdle();
+    } else if (this.viewers.size > 0 && !this.child && !this.restartTimer) this.spawnChild();
   }
 
   private setState(state: RelayState, message?: string): void {
