@@ -1,10 +1,11 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
 import { createConsoleCore } from '../core';
 import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
 import { createLogger, type Logger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
 import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
+import { wallWindowsOverride } from './displayPlan';
 import { guardAllWebContents } from './guards';
 import { bindConsoleIpc } from './ipcBridge';
 import { createRendererHandler } from './rendererProtocol';
@@ -12,6 +13,7 @@ import { APP_SCHEME, chromiumSwitches } from './security';
 import { applySessionPolicy } from './sessionPolicy';
 import { quitCleanly } from './shutdown';
 import { locateSqliteBinding } from './sqliteBinding';
+import { WallWindows } from './wallWindows';
 
 /** Entry of the Electron host (bundled to dist/main/electron.cjs). Wiring only; decisions live beside it. */
 const APP_ID = 'cn.gov.changzhi.mine-dispatch-console';
@@ -53,22 +55,36 @@ async function start(log: Logger): Promise<void> {
     createRendererHandler({ rendererDir: paths.rendererDir, csp: () => contentSecurityPolicy([...core.connectOrigins()]) }),
   );
   const ipc = bindConsoleIpc({ ipcMain, core, log });
+  const override = wallWindowsOverride(app.commandLine.getSwitchValue('wall-windows'), process.env.MDC_WALL_WINDOWS);
+  if (override.warning) log.warn(override.warning);
+  // One wall window per extra display (monitor 2, 3, …); the console window shows monitor 1.
+  const walls = new WallWindows({ screen, core, preloadPath: paths.preloadPath, devTools: !app.isPackaged, log, override: override.count });
   quitCleanly(app, log, async () => {
+    walls.dispose();
     ipc.dispose();
     await core.dispose();
   });
 
-  const openWindow = () => createConsoleWindow({ preloadPath: paths.preloadPath, devTools: !app.isPackaged, log });
+  const syncWalls = () => walls.sync().catch((err: unknown) => log.error({ err }, 'wall windows not opened'));
+  const openWindow = () => {
+    const consoleWindow = createConsoleWindow({ preloadPath: paths.preloadPath, devTools: !app.isPackaged, log, bounds: walls.plan().console });
+    // The wall windows have no controls of their own: closing the console ends the app.
+    consoleWindow.on('closed', () => app.quit());
+    return consoleWindow;
+  };
   let win = openWindow();
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = openWindow();
     if (win.isMinimized()) win.restore();
     win.focus();
+    // A wall window closed by hand comes back.
+    void syncWalls();
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
   });
   app.on('window-all-closed', () => app.quit());
+  await syncWalls();
 }
 
 function fail(log: Logger, message: string): void {

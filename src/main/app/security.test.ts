@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, APP_ORIGIN, chromiumSwitches, isAppUrl, mayCallHost, mayGrantPermission, mayNavigate, mayRequest } from './security';
+import { APP_ENTRY_URL, APP_ORIGIN, chromiumSwitches, isAppUrl, mayCallHost, mayGrantPermission, mayNavigate, mayRequest, wallUrl } from './security';
 
 describe('isAppUrl', () => {
   it('accepts our origin with any path, query or fragment', () => {
@@ -116,5 +116,43 @@ describe('chromiumSwitches', () => {
     const names = chromiumSwitches().map(([name]) => name);
     expect(names).toContain('allow-loopback-in-peer-connection');
     expect(names).not.toContain('force-webrtc-ip-handling-policy');
+  });
+});
+
+describe('wall window pages', () => {
+  it('wallUrl routes our own origin to one monitor', () => {
+    expect(wallUrl(2)).toBe('app://console/#/wall/2');
+    expect(wallUrl(16)).toBe('app://console/#/wall/16');
+    for (const n of [0, 17, 2.5, -1, Number.NaN]) expect(() => wallUrl(n), String(n)).toThrow(RangeError);
+  });
+
+  it('wall pages are ours: they may navigate between monitors, call the host and get media and fullscreen', () => {
+    for (const n of [1, 2, 9, 16]) {
+      const url = wallUrl(n);
+      expect(isAppUrl(url), url).toBe(true);
+      expect(mayNavigate(url), url).toBe(true);
+      expect(mayCallHost({ url }), url).toBe(true);
+      expect(mayGrantPermission('fullscreen', url), url).toBe(true);
+      expect(mayGrantPermission('media', url), url).toBe(true);
+      expect(mayRequest(url, []), url).toBe(true);
+    }
+    expect(mayNavigate('app://console/index.html#/wall/3')).toBe(true);
+  });
+
+  it('the same fragment on any other origin is still refused', () => {
+    for (const url of [
+      'app://other/#/wall/2',
+      'app://console:1/#/wall/2',
+      'app://x@console/#/wall/2',
+      'http://127.0.0.1:5170/#/wall/2',
+      'https://console/#/wall/2',
+      'file:///#/wall/2',
+      'about:blank#/wall/2',
+      'javascript:location.hash="#/wall/2"',
+    ]) {
+      expect(mayNavigate(url), url).toBe(false);
+      expect(mayCallHost({ url }), url).toBe(false);
+      expect(mayGrantPermission('fullscreen', url), url).toBe(false);
+    }
   });
 });

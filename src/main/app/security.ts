@@ -4,11 +4,19 @@
  * only asks these questions.
  */
 
+import { MAX_MONITORS } from '../../shared/domain/wall';
+
 /** Our renderer lives at `app://console/`: a privileged standard scheme served from `dist/renderer`. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'console';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/** The page of a wall window: the renderer routed (hash) to one monitor of the wall. */
+export function wallUrl(monitor: number): string {
+  if (!Number.isInteger(monitor) || monitor < 1 || monitor > MAX_MONITORS) throw new RangeError(`no wall monitor ${monitor}`);
+  return `${APP_ORIGIN}/#/wall/${monitor}`;
+}
 
 /**
  * The only permissions the console ever needs: microphone/camera (phone, talk-back), fullscreen (video

@@ -47,6 +47,17 @@ export function newMonitor(id: number, layout: Layout = PRESET_LAYOUTS['4']): Mo
 
 const bad = (message: string) => new ConsoleError('bad-request', message);
 
+/** When a tour step could not be saved (database busy or gone), the next try. */
+export const TICK_RETRY_MS = 5_000;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The video wall's single source of truth: every window renders `state()` and changes it only with
  * `command()`. Runs tours (轮巡) on a timer, saves and recalls scenes, and commits every change to
@@ -54,7 +65,8 @@ const bad = (message: string) => new ConsoleError('bad-request', message);
  */
 export class WallService implements Disposable {
   private wall: StoredWall;
-  private version = 0;
+  /** Starts at the clock so a restarted host never announces a version older than one a window already has. */
+  private version: number;
   private timer: NodeJS.Timeout | null = null;
   private readonly changed = new Emitter<WallState>();
   readonly onDidChange = this.changed.event;
@@ -68,6 +80,7 @@ export class WallService implements Disposable {
   ) {
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? (() => undefined);
+    this.version = this.now();
     this.wall = this.load();
     // Tours resume after a restart with a fresh dwell, never in a burst of missed steps.
     const at = this.now();
@@ -120,13 +133,15 @@ export class WallService implements Disposable {
       }
       case 'fill': {
         const m = this.monitor(w, cmd.monitor);
-        this.stopRunsTouching(w, m.id, null);
+        // The monitor's tour owns every tile, so it ends; a tile's own tour keeps its tile (not free).
+        w.runs = w.runs.filter((r) => r.monitor !== m.id || r.tile !== null);
+        const toured = new Set(w.runs.filter((r) => r.monitor === m.id).map((r) => r.tile));
         const visible = m.tiles.slice(0, m.layout.cells.length);
         const shown = new Set(visible.map((t) => t.channelId).filter((id): id is string => id !== null));
         const queue = cmd.channelIds.filter((id, i) => !shown.has(id) && cmd.channelIds.indexOf(id) === i);
-        for (const tile of visible) {
+        for (const [index, tile] of visible.entries()) {
           if (queue.length === 0) break;
-          if (tile.channelId !== null) continue;
+          if (tile.channelId !== null || toured.has(index)) continue;
           tile.channelId = queue.shift() ?? null;
           tile.generation += 1;
         }
@@ -139,8 +154,10 @@ export class WallService implements Disposable {
         const tb = this.visibleTile(b, cmd.to.tile);
         this.stopRunsTouching(w, a.id, cmd.from.tile);
         this.stopRunsTouching(w, b.id, cmd.to.tile);
-        a.tiles[cmd.from.tile] = { ...tb, generation: tb.generation + 1 };
-        b.tiles[cmd.to.tile] = { ...ta, generation: ta.generation + 1 };
+        // Both slots move past both generations: a slot never returns to an earlier (channel, generation).
+        const generation = Math.max(ta.generation, tb.generation) + 1;
+        a.tiles[cmd.from.tile] = { ...tb, generation };
+        b.tiles[cmd.to.tile] = { ...ta, generation };
         return 0;
       }
       case 'close': {
@@ -224,11 +241,15 @@ export class WallService implements Disposable {
       case 'recallScene': {
         const row = this.db.prepare('SELECT scene FROM wall_scenes WHERE id = ?').get(cmd.sceneId) as { scene: string } | undefined;
         if (!row) throw new ConsoleError('not-found', '场景不存在');
-        const parsed = sceneBodySchema.safeParse(JSON.parse(row.scene));
+        const parsed = sceneBodySchema.safeParse(parseJson(row.scene));
         if (!parsed.success) throw new ConsoleError('internal', '场景数据已损坏，无法调用');
         const ids = new Set(parsed.data.monitors.map((m) => m.id));
+        // Every recalled tile opens afresh, with a generation past both the scene's and the slot's current one.
+        for (const m of parsed.data.monitors) {
+          const current = w.monitors.find((x) => x.id === m.id);
+          for (const [i, t] of m.tiles.entries()) t.generation = Math.max(t.generation, current?.tiles[i]?.generation ?? 0) + 1;
+        }
         w.monitors = [...w.monitors.filter((m) => !ids.has(m.id)), ...parsed.data.monitors].sort((a, b) => a.id - b.id);
-        for (const m of parsed.data.monitors) for (const t of m.tiles) t.generation += 1;
         const at = this.now();
         const runs = parsed.data.runs.filter((r) => w.tours.some((t) => t.id === r.tourId));
         w.runs = [...w.runs.filter((r) => !ids.has(r.monitor)), ...runs.map((r) => ({ ...r, nextAt: r.paused ? null : at + this.dwellMs(r, w) }))];
@@ -275,7 +296,10 @@ export class WallService implements Disposable {
     const channels = resolveTour(tour, this.catalogue.channels());
     if (run.tile !== null) {
       run.steps = channels.length;
-      if (channels.length === 0) return;
+      if (channels.length === 0) {
+        run.step = 0;
+        return;
+      }
       run.step = ((run.step % channels.length) + channels.length) % channels.length;
       const tile = this.visibleTile(m, run.tile);
       tile.channelId = channels[run.step]!;
@@ -285,7 +309,10 @@ export class WallService implements Disposable {
     const perPage = m.layout.cells.length;
     const pages = Math.ceil(channels.length / perPage);
     run.steps = pages;
-    if (pages === 0) return;
+    if (pages === 0) {
+      run.step = 0;
+      return;
+    }
     run.step = ((run.step % pages) + pages) % pages;
     for (let i = 0; i < perPage; i++) {
       const tile = this.visibleTile(m, i);
@@ -320,7 +347,9 @@ export class WallService implements Disposable {
       this.commit(next);
     } catch (err) {
       this.warn(`tour step not saved: ${err instanceof Error ? err.message : String(err)}`);
-      this.schedule();
+      // The runs are still due: schedule() would fire again at once, in a loop. Try again later.
+      this.timer = setTimeout(() => this.tick(), TICK_RETRY_MS);
+      this.timer.unref?.();
     }
   }
 

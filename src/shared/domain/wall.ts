@@ -85,8 +85,10 @@ export function layoutProblem(layout: { columns: number; rows: number; cells: re
  * the cells do not form a rectangle exactly (a merge must not swallow other cells partially).
  */
 export function mergeCells(layout: Layout, indexes: readonly number[]): Layout | null {
-  const picked = [...new Set(indexes)].map((i) => layout.cells[i]).filter((c): c is Cell => c !== undefined);
-  if (picked.length < 2) return null;
+  const unique = [...new Set(indexes)];
+  // An index naming no cell refuses the merge (it used to be dropped while still choosing where the merged cell goes).
+  if (unique.length < 2 || unique.some((i) => !Number.isInteger(i) || i < 0 || i >= layout.cells.length)) return null;
+  const picked = unique.map((i) => layout.cells[i]!);
   const col = Math.min(...picked.map((c) => c.col));
   const row = Math.min(...picked.map((c) => c.row));
   const colEnd = Math.max(...picked.map((c) => c.col + c.colSpan));
@@ -96,7 +98,7 @@ export function mergeCells(layout: Layout, indexes: readonly number[]): Layout |
   const inside = (c: Cell) => c.col >= col && c.row >= row && c.col + c.colSpan <= colEnd && c.row + c.rowSpan <= rowEnd;
   if (layout.cells.filter(inside).length !== picked.length) return null;
   const merged: Cell = { col, row, colSpan: colEnd - col, rowSpan: rowEnd - row };
-  const firstIndex = Math.min(...indexes);
+  const firstIndex = Math.min(...unique);
   const cells = layout.cells.flatMap((c, i) => (i === firstIndex ? [merged] : picked.includes(c) ? [] : [c]));
   return { id: 'custom', columns: layout.columns, rows: layout.rows, cells };
 }
