@@ -4,9 +4,38 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class ConsolePage {
   constructor(readonly page: Page) {}
 
-  async open(url: string): Promise<void> {
+  /**
+   * Opens the console on a clean monitor 1 (the wall lives on the Node side and outlives pages, so every
+   * test starts by clearing it and going back to the 4-split).
+   */
+  async open(url: string, opts: { keepWall?: boolean } = {}): Promise<void> {
     await this.page.goto(url);
     await expect(this.page.getByTestId('device-tree')).toBeVisible();
+    await expect(this.page.getByTestId('wall-grid')).toBeVisible();
+    if (opts.keepWall) return;
+    await this.page.getByRole('button', { name: '清空本监视器' }).click();
+    await this.setLayout('4');
+    await expect(this.page.locator('[data-testid="tile"]:not([data-phase="empty"])')).toHaveCount(0);
+  }
+
+  async setLayout(id: '1' | '4' | '6' | '8' | '9' | '16' | '25'): Promise<void> {
+    await this.page.getByTestId(`layout-${id}`).click();
+    await expect(this.page.getByTestId('wall-grid')).toHaveAttribute('data-layout', id);
+  }
+
+  tiles(): Locator {
+    return this.page.getByTestId('wall-grid').getByTestId('tile');
+  }
+
+  /** Channel ids of the visible tiles, in tile order ('' for an empty tile). */
+  async tileChannels(): Promise<string[]> {
+    return this.tiles().evaluateAll((els) => els.map((e) => e.getAttribute('data-channel-id') ?? ''));
+  }
+
+  async openPanel(panel: 'ptz' | 'tours' | 'scenes' | 'media'): Promise<void> {
+    const button = this.page.getByTestId(`panel-${panel}`);
+    if ((await this.page.getByTestId(`${panel}-panel`).count()) === 0) await button.click();
+    await expect(this.page.getByTestId(`${panel === 'ptz' ? 'ptz' : panel}-panel`).or(this.page.getByTestId('ptz-unsupported'))).toBeVisible();
   }
 
   nav(route: string): Locator {
@@ -39,7 +68,7 @@ export class ConsolePage {
   }
 
   tile(index: number): Locator {
-    return this.page.locator(`[data-testid="tile"][data-tile-index="${index}"]`);
+    return this.page.locator(`[data-testid="wall-grid"] [data-testid="tile"][data-tile-index="${index}"]`);
   }
 
   async selectTile(index: number): Promise<void> {

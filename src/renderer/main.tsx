@@ -7,6 +7,8 @@ import { connectToHost } from './api/hostConnection';
 import { makeStore } from './app/store';
 import { hostConnectionChanged } from './app/uiSlice';
 import { Shell } from './app/Shell';
+import { WallWindow } from './features/wall/WallWindow';
+import { wallWindowMonitor } from './app/useHashRoute';
 import { translate } from './app/strings';
 import './app/styles.css';
 
@@ -33,6 +35,8 @@ async function boot(): Promise<void> {
     return;
   }
   const { api } = connection;
+  // Read after connecting: the web host's token leaves the address first.
+  const wallMonitor = wallWindowMonitor();
   const store = makeStore(api, connection.kind);
   connection.onConnectionChange((up) => store.dispatch(hostConnectionChanged(up)));
   window.addEventListener('error', (e) => void api.reportClientError({ message: String(e.message), context: 'window.error' }).catch(() => undefined));
@@ -41,7 +45,7 @@ async function boot(): Promise<void> {
   );
   root.render(
     <StrictMode>
-      <Provider store={store}>{themed(<Shell api={api} />)}</Provider>
+      <Provider store={store}>{themed(wallMonitor === null ? <Shell api={api} /> : <WallWindow api={api} monitorId={wallMonitor} />)}</Provider>
     </StrictMode>,
   );
 }

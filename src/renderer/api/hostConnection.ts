@@ -32,10 +32,10 @@ export async function connectToHost(reportInvalid: (event: string, reason: strin
     };
     return { api: createConsoleApi(transport, reportInvalid), kind: 'ipc', onConnectionChange: () => undefined };
   }
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+  const { token: fromHash, route } = splitTokenFromHash(location.hash);
   if (fromHash) {
     sessionStorage.setItem(TOKEN_KEY, fromHash);
-    history.replaceState(null, '', location.pathname + location.search);
+    history.replaceState(null, '', location.pathname + location.search + route);
   }
   const token = fromHash ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`;
@@ -46,4 +46,26 @@ export async function connectToHost(reportInvalid: (event: string, reason: strin
     kind: 'websocket',
     onConnectionChange: (listener) => transport.onConnectionChange(listener),
   };
+}
+
+/**
+ * Splits `#/wall/2&token=…` (or `#token=…`) into the token and the route that stays in the address
+ * bar, so a wall window opened by URL keeps its route once the token is put away.
+ */
+export function splitTokenFromHash(hash: string): { token: string | null; route: string } {
+  const body = hash.replace(/^#/, '');
+  const parts = body.split('&');
+  let token: string | null = null;
+  const rest: string[] = [];
+  for (const part of parts) {
+    if (part.startsWith('token=')) token = decodeURIComponent(part.slice('token='.length));
+    else if (part) rest.push(part);
+  }
+  return { token, route: rest.length > 0 ? `#${rest.join('&')}` : '' };
+}
+
+/** Address of a wall window for `monitor` (web host: carries the session's token for the new window). */
+export function wallWindowUrl(monitor: number): string {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return `${location.origin}${location.pathname}#/wall/${monitor}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
 }

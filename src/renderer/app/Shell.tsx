@@ -15,7 +15,7 @@ import { useAppSelector, useT } from './hooks';
 import { selectHost, selectHostConnected } from './uiSlice';
 import { useHashRoute, type Route } from './useHashRoute';
 import type { StringKey } from './strings';
-import { LivePage } from '../features/live/LivePage';
+import { WallPage } from '../features/wall/WallPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
@@ -55,7 +55,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
   let page: React.ReactNode;
   switch (route) {
     case 'wall':
-      page = <LivePage api={api} />;
+      page = <WallPage api={api} />;
       break;
     case 'settings':
       page = <SettingsPage />;

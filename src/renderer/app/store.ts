@@ -2,9 +2,9 @@ import { combineSlices, configureStore } from '@reduxjs/toolkit';
 import type { ConsoleApi } from '../../shared/contract/consoleApi';
 import { consoleApi } from '../api/consoleApiSlice';
 import { uiSlice, type HostKind } from './uiSlice';
-import { liveSlice } from '../features/live/liveSlice';
+import { wallUiSlice } from '../features/wall/wallUiSlice';
 
-const rootReducer = combineSlices(consoleApi, uiSlice, liveSlice);
+const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(api: ConsoleApi, host: HostKind, preloadedState?: Partial<RootState>) {

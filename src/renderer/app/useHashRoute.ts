@@ -18,3 +18,11 @@ export function useHashRoute(): [Route, (r: Route) => void] {
   const route = useSyncExternalStore(subscribe, current);
   return [route, (r) => (location.hash = `#/${r}`)];
 }
+
+/** `#/wall/N` names a bare wall window for monitor N; null for every other address. */
+export function wallWindowMonitor(hash: string = location.hash): number | null {
+  const m = /^#\/?wall\/(\d{1,2})(?:$|[&?/])/.exec(hash);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n >= 1 && n <= 16 ? n : null;
+}

@@ -6,7 +6,8 @@ import type { DecodePath } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
 import type { Lease } from './sessionPool';
 import type { JanusSession } from './janusSession';
-import { pickInboundVideo } from './statsMeter';
+import { copyFrame } from './snapshot';
+import { estimateLatencyMs, pickInboundVideo, pickLatencyCounters, type LatencyCounters } from './statsMeter';
 
 /** Streaming plugin error codes that mean "this mountpoint is not there". */
 const NO_SUCH_MOUNTPOINT = new Set([455, 456]);
@@ -26,6 +27,7 @@ export class JanusWebrtcPlayer extends PlayerBase {
   private handle: JanusJS.PluginHandle | null = null;
   private lease: Lease<JanusSession> | null = null;
   private frameCallback: number | null = null;
+  private latencyPrev: LatencyCounters | null = null;
 
   constructor(
     private readonly source: JanusWebrtcSource,
@@ -60,15 +62,37 @@ export class JanusWebrtcPlayer extends PlayerBase {
   protected async sampleStats(): Promise<StatsSample | null> {
     const pc = this.handle?.webrtcStuff?.pc;
     if (!pc) return null;
-    const inbound = pickInboundVideo((await pc.getStats()).values());
+    const report = [...(await pc.getStats()).values()];
+    const inbound = pickInboundVideo(report);
     if (!inbound) return null;
+    const counters = pickLatencyCounters(report);
+    const latencyMs = counters ? estimateLatencyMs(this.latencyPrev, counters) : null;
+    if (counters) this.latencyPrev = counters;
     return {
+      latencyMs,
       at: inbound.timestamp || performance.now(),
       frames: inbound.framesDecoded,
       bytes: inbound.bytesReceived,
       width: inbound.frameWidth || this.video?.videoWidth || 0,
       height: inbound.frameHeight || this.video?.videoHeight || 0,
     };
+  }
+
+  captureFrame(): Promise<HTMLCanvasElement | null> {
+    const video = this.video;
+    // HAVE_CURRENT_DATA: there is a frame to draw.
+    if (this.isDisposed || !video || video.readyState < 2) return Promise.resolve(null);
+    return Promise.resolve(copyFrame(video, video.videoWidth, video.videoHeight));
+  }
+
+  captureStream(): MediaStream | null {
+    const video = this.video;
+    const stream = video?.srcObject;
+    if (this.isDisposed || !(stream instanceof MediaStream)) return null;
+    const live = stream.getVideoTracks().filter((t) => t.readyState === 'live');
+    if (live.length === 0) return null;
+    // Clones: the recorder's owner may stop them without touching the tile's picture.
+    return this.adoptCapture(new MediaStream(live.map((t) => t.clone())));
   }
 
   private async connect(): Promise<void> {

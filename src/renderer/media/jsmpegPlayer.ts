@@ -1,13 +1,16 @@
 import JSMpeg, {
   type JsmpegPlayerInstance,
+  type JsmpegRenderer,
   type JsmpegSourceOptions,
   type JsmpegVideoDecoder,
 } from '@cycjimmy/jsmpeg-player';
 import type { JsmpegSource } from '../../shared/domain/stream';
-import { toDisposable } from '../../shared/lifecycle';
+import { toDisposable, type Disposable } from '../../shared/lifecycle';
 import type { DecodePath, PlayerErrorCode, PlayerOptions } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
 import { RelayCloseCode } from '../../shared/contract/relayCloseCodes';
+import { copyFrame } from './snapshot';
+import { pageWebglBudget, type WebglBudget } from './webglBudget';
 
 /** Maps a relay WebSocket close to a player error. */
 export function classifyRelayClose(code: number, reason: string, everOpened: boolean): { code: PlayerErrorCode; message: string } {
@@ -118,13 +121,34 @@ function loadWasm(): Promise<boolean> {
   return wasmReady;
 }
 
-/** Plays the relay's MPEG-TS/MPEG-1 WebSocket with JSMpeg on a canvas (WebGL, or Canvas2D fallback). */
+/** Why a player draws with Canvas2D (the canvas's `data-fallback`). */
+export type Canvas2dReason = 'disabled' | 'budget' | 'webgl-unavailable' | 'webgl-init-failed' | 'context-lost';
+
+/** Frame rate of captureStream(): the relay's MPEG-1 is 25 fps at most. */
+const CAPTURE_FPS = 25;
+/** How long captureFrame() waits for a frame when the last one cannot be redrawn. */
+const FRAME_WAIT_MS = 1000;
+
+/** The planes of the last render() call: still intact until the decoder decodes the next frame. */
+type LastPlanes = { renderer: JsmpegRenderer; y: Uint8Array; cr: Uint8Array; cb: Uint8Array; clamped: boolean | undefined };
+
+type FrameWaiter = { done(canvas: HTMLCanvasElement | null): void };
+
+/**
+ * Plays the relay's MPEG-TS/MPEG-1 WebSocket with JSMpeg on a canvas: WebGL while the page's WebGL
+ * budget has a slot and the context works, else (or when the context is lost mid-stream) jsmpeg's
+ * Canvas2D renderer — swapped in place, the WebSocket and decoder keep running.
+ */
 export class JsmpegPlayer extends PlayerBase {
   readonly kind = 'jsmpeg-ws' as const;
+  private container: HTMLElement | null = null;
   private canvas: HTMLCanvasElement | null = null;
   private gl: WebGLRenderingContext | null = null;
+  private glSlot: Disposable | null = null;
   private player: JsmpegPlayerInstance | null = null;
   private path: DecodePath = 'jsmpeg-canvas2d';
+  private lastPlanes: LastPlanes | null = null;
+  private frameWaiters: FrameWaiter[] = [];
   private frames = 0;
   private bytes = 0;
   private everOpened = false;
@@ -132,6 +156,7 @@ export class JsmpegPlayer extends PlayerBase {
   constructor(
     private readonly source: JsmpegSource,
     private readonly options: PlayerOptions = {},
+    private readonly budget: WebglBudget = pageWebglBudget,
   ) {
     super(source.channelId);
   }
@@ -142,8 +167,10 @@ export class JsmpegPlayer extends PlayerBase {
 
   protected start(container: HTMLElement): void {
     patchJsmpegOnce();
-    this.canvas = this.createCanvas(container);
+    this.container = container;
     this.store.add(toDisposable(() => this.release()));
+    this.canvas = this.createCanvas();
+    container.appendChild(this.canvas);
     void loadWasm().then(
       (wasm) => this.createPlayer(wasm),
       (err: unknown) => this.fail('decode', `JSMpeg WASM failed: ${errorMessage(err)}`),
@@ -152,34 +179,97 @@ export class JsmpegPlayer extends PlayerBase {
 
   protected sampleStats(): StatsSample | null {
     const r = this.player?.renderer;
-    return { at: performance.now(), frames: this.frames, bytes: this.bytes, width: r?.width ?? 0, height: r?.height ?? 0 };
+    return { at: performance.now(), frames: this.frames, bytes: this.bytes, width: r?.width ?? 0, height: r?.height ?? 0, latencyMs: null };
   }
 
-  private createCanvas(container: HTMLElement): HTMLCanvasElement {
-    let canvas = document.createElement('canvas');
+  captureFrame(): Promise<HTMLCanvasElement | null> {
+    const canvas = this.canvas;
+    const renderer = this.player?.renderer;
+    if (this.isDisposed || !canvas || !renderer || this.frames === 0) return Promise.resolve(null);
+    // Canvas2D keeps its pixels; a WebGL canvas (no preserveDrawingBuffer) only in the task that drew them.
+    if (this.gl === null || this.redrawLastFrame(renderer)) return Promise.resolve(copyFrame(canvas, canvas.width, canvas.height));
+    return new Promise<HTMLCanvasElement | null>((resolve) => {
+      const timer = setTimeout(() => waiter.done(null), FRAME_WAIT_MS);
+      const waiter: FrameWaiter = {
+        done: (c) => {
+          clearTimeout(timer);
+          this.frameWaiters = this.frameWaiters.filter((w) => w !== waiter);
+          resolve(c ? copyFrame(c, c.width, c.height) : null);
+        },
+      };
+      this.frameWaiters.push(waiter);
+    });
+  }
+
+  captureStream(): MediaStream | null {
+    const canvas = this.canvas;
+    if (this.isDisposed || !canvas || this.frames === 0 || typeof canvas.captureStream !== 'function') return null;
+    return this.adoptCapture(canvas.captureStream(CAPTURE_FPS));
+  }
+
+  /** A canvas with a live WebGL context and a budget slot, else a plain one for Canvas2D. */
+  private createCanvas(): HTMLCanvasElement {
+    let reason: Canvas2dReason = 'disabled';
     if (this.options.useWebGL !== false) {
-      try {
-        this.gl = canvas.getContext('webgl', GL_ATTRIBUTES);
-      } catch {
-        this.gl = null;
+      const slot = this.budget.tryAcquire();
+      if (!slot) {
+        reason = 'budget';
+      } else {
+        const canvas = document.createElement('canvas');
+        let gl: WebGLRenderingContext | null = null;
+        try {
+          gl = canvas.getContext('webgl', GL_ATTRIBUTES);
+        } catch {
+          gl = null;
+        }
+        if (gl && !gl.isContextLost()) {
+          this.gl = gl;
+          this.glSlot = slot;
+          canvas.addEventListener('webglcontextlost', this.onContextLost);
+          return this.prepareCanvas(canvas, 'jsmpeg-webgl', null);
+        }
+        slot.dispose();
+        // A canvas that refused WebGL may refuse 2D too in some engines: start over with a fresh one.
+        reason = 'webgl-unavailable';
       }
-      // A canvas that refused WebGL may refuse 2D too in some engines: start over with a fresh one.
-      if (!this.gl) canvas = document.createElement('canvas');
     }
-    this.path = this.gl ? 'jsmpeg-webgl' : 'jsmpeg-canvas2d';
-    canvas.dataset.decodePath = this.path;
+    return this.prepareCanvas(document.createElement('canvas'), 'jsmpeg-canvas2d', reason);
+  }
+
+  private prepareCanvas(canvas: HTMLCanvasElement, path: DecodePath, reason: Canvas2dReason | null): HTMLCanvasElement {
+    this.path = path;
+    canvas.dataset.decodePath = path;
+    if (reason) canvas.dataset.fallback = reason;
     canvas.dataset.channelId = this.source.channelId;
     canvas.style.width = '100%';
     canvas.style.height = '100%';
     canvas.style.objectFit = 'contain';
     canvas.style.display = 'block';
-    container.appendChild(canvas);
     return canvas;
   }
 
   private createPlayer(wasm: boolean): void {
     if (this.isDisposed || this.isTerminal || !this.canvas) return;
-    const canvas = this.canvas;
+    try {
+      this.player = this.newJsmpeg(this.canvas, wasm);
+    } catch (err) {
+      if (!this.gl) {
+        this.fail('unsupported', `JSMpeg could not start: ${errorMessage(err)}`);
+        return;
+      }
+      // jsmpeg's WebGL renderer could not set itself up on the context (no socket was opened yet).
+      this.fallBackToCanvas2d('webgl-init-failed');
+      try {
+        this.player = this.newJsmpeg(this.canvas, wasm);
+      } catch (err2) {
+        this.fail('unsupported', `JSMpeg could not start: ${errorMessage(err2)}`);
+        return;
+      }
+    }
+    if (this.player.renderer) this.instrument(this.player.renderer);
+  }
+
+  private newJsmpeg(canvas: HTMLCanvasElement, wasm: boolean): JsmpegPlayerInstance {
     const hooks: SourceHooks = {
       onBytes: (n) => (this.bytes += n),
       onOpen: () => (this.everOpened = true),
@@ -190,35 +280,114 @@ export class JsmpegPlayer extends PlayerBase {
       },
     };
     const sourceOptions: JsmpegSourceOptions = { reconnectInterval: 0, mdcHooks: hooks };
+    return new JSMpeg.Player(this.source.url, {
+      ...sourceOptions,
+      canvas,
+      source: MeteredSource,
+      audio: false,
+      autoplay: true,
+      pauseWhenHidden: false, // its visibilitychange listener is never removed by destroy()
+      disableGl: this.gl === null,
+      disableWebAssembly: !wasm,
+      preserveDrawingBuffer: false,
+      decodeFirstFrame: true,
+      videoBufferSize: 1024 * 1024,
+      onVideoDecode: (decoder: JsmpegVideoDecoder) => this.onVideoDecode(decoder),
+    });
+  }
+
+  /** Remembers the planes of every render() so captureFrame() can redraw the last frame on demand. */
+  private instrument(renderer: JsmpegRenderer): void {
+    const render = renderer.render.bind(renderer);
+    renderer.render = (y, cr, cb, clamped) => {
+      this.lastPlanes = { renderer, y, cr, cb, clamped };
+      render(y, cr, cb, clamped);
+    };
+  }
+
+  /**
+   * Draws the last decoded frame again (same task as the caller's read). The planes stay valid until
+   * the next decode; a WASM heap that grew since has detached them (byteLength 0): then false.
+   */
+  private redrawLastFrame(renderer: JsmpegRenderer): boolean {
+    const last = this.lastPlanes;
+    if (!last || last.renderer !== renderer || last.y.byteLength === 0) return false;
     try {
-      this.player = new JSMpeg.Player(this.source.url, {
-        ...sourceOptions,
-        canvas,
-        source: MeteredSource,
-        audio: false,
-        autoplay: true,
-        pauseWhenHidden: false, // its visibilitychange listener is never removed by destroy()
-        disableGl: this.gl === null,
-        disableWebAssembly: !wasm,
-        preserveDrawingBuffer: false,
-        decodeFirstFrame: true,
-        videoBufferSize: 1024 * 1024,
-        onVideoDecode: (decoder: JsmpegVideoDecoder) => this.onVideoDecode(decoder),
-      });
-    } catch (err) {
-      this.fail('unsupported', `JSMpeg could not start: ${errorMessage(err)}`);
+      renderer.render(last.y, last.cr, last.cb, last.clamped);
+      return true;
+    } catch {
+      return false;
     }
   }
 
   private onVideoDecode(_decoder: JsmpegVideoDecoder): void {
     this.frames++;
-    if (this.canvas) this.frameDecoded(this.canvas);
+    const canvas = this.canvas;
+    if (!canvas) return;
+    this.frameDecoded(canvas);
+    // Synchronously after the draw: a WebGL canvas still holds the picture here.
+    for (const waiter of [...this.frameWaiters]) waiter.done(canvas);
   }
 
-  /** Destroys the JSMpeg player (socket, decoder, renderer), loses the WebGL context and drops the canvas. */
+  private readonly onContextLost = (ev: Event): void => {
+    if (this.isDisposed || ev.currentTarget !== this.canvas) return;
+    this.fallBackToCanvas2d('context-lost');
+  };
+
+  /**
+   * Replaces the WebGL canvas by a Canvas2D one in the same place and, if jsmpeg already runs,
+   * points its decoder at a new CanvasRenderer: the stream goes on without a new ticket. Capture
+   * streams of the old canvas end (a recorder sees 'source-ended').
+   */
+  private fallBackToCanvas2d(reason: Canvas2dReason): void {
+    const old = this.canvas;
+    const fresh = this.prepareCanvas(document.createElement('canvas'), 'jsmpeg-canvas2d', reason);
+    if (old?.parentNode) old.replaceWith(fresh);
+    else this.container?.appendChild(fresh);
+    this.canvas = fresh;
+    this.endCaptures();
+    this.lastPlanes = null;
+    const player = this.player;
+    if (player) {
+      const oldRenderer = player.renderer;
+      const renderer = new JSMpeg.Renderer.Canvas2D({ canvas: fresh });
+      if (oldRenderer && oldRenderer.width > 0 && oldRenderer.height > 0) renderer.resize(oldRenderer.width, oldRenderer.height);
+      this.instrument(renderer);
+      player.renderer = renderer;
+      player.video?.connect(renderer);
+      try {
+        oldRenderer?.destroy();
+      } catch {
+        // Its GL calls on a lost context are no-ops; nothing else can go wrong that matters here.
+      }
+    }
+    this.discardCanvas(old);
+  }
+
+  /** Loses the WebGL context (if any), returns the budget slot and empties and removes the canvas. */
+  private discardCanvas(canvas: HTMLCanvasElement | null): void {
+    canvas?.removeEventListener('webglcontextlost', this.onContextLost);
+    const gl = this.gl;
+    this.gl = null;
+    if (gl && !gl.isContextLost()) gl.getExtension('WEBGL_lose_context')?.loseContext();
+    this.glSlot?.dispose();
+    this.glSlot = null;
+    if (canvas) {
+      canvas.width = 0;
+      canvas.height = 0;
+      canvas.remove();
+    }
+  }
+
+  /**
+   * Destroys the JSMpeg player (WebSocket, rAF loop, WASM decoder memory, renderer's GL objects),
+   * then loses the WebGL context, returns the budget slot and drops the canvas.
+   */
   private release(): void {
+    for (const waiter of [...this.frameWaiters]) waiter.done(null);
     const player = this.player;
     this.player = null;
+    this.lastPlanes = null;
     if (player) {
       try {
         player.destroy();
@@ -226,15 +395,9 @@ export class JsmpegPlayer extends PlayerBase {
         // A half-started player may throw in destroy(); the rest still has to go.
       }
     }
-    const gl = this.gl;
-    this.gl = null;
-    gl?.getExtension('WEBGL_lose_context')?.loseContext();
     const canvas = this.canvas;
     this.canvas = null;
-    if (canvas) {
-      canvas.width = 0;
-      canvas.height = 0;
-      canvas.remove();
-    }
+    this.discardCanvas(canvas);
+    this.container = null;
   }
 }

@@ -6,7 +6,15 @@ import type { DecodePath, Player, PlayerError, PlayerErrorCode, PlayerState, Pla
 import { RateMeter } from './statsMeter';
 
 /** Cumulative counters a transport reports once a second; the base turns them into PlayerStats. */
-export type StatsSample = { at: number; frames: number; bytes: number; width: number; height: number };
+export type StatsSample = {
+  at: number;
+  frames: number;
+  bytes: number;
+  width: number;
+  height: number;
+  /** Where the transport can estimate it (see PlayerStats.latencyMs). */
+  latencyMs?: number | null;
+};
 
 const STATS_INTERVAL_MS = 1000;
 const WATCHDOG_INTERVAL_MS = 250;
@@ -29,6 +37,8 @@ export abstract class PlayerBase implements Player {
   private firstFrameAt: number | null = null;
   private disposed = false;
   private timers: Disposable | null = null;
+  /** Tracks handed out by captureStream(); stopped on dispose (or by endCaptures()). */
+  private readonly captureTracks = new Set<MediaStreamTrack>();
 
   protected constructor(
     protected readonly channelId: string,
@@ -72,9 +82,13 @@ export abstract class PlayerBase implements Player {
     return this.statsEvents.event(listener);
   }
 
+  abstract captureFrame(): Promise<HTMLCanvasElement | null>;
+  abstract captureStream(): MediaStream | null;
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.endCaptures();
     this.store.dispose();
     this.setState('closed');
     this.stateEvents.dispose();
@@ -94,6 +108,29 @@ export abstract class PlayerBase implements Player {
     this.watchdog.frame(at);
     if (this.currentState === 'connecting' || this.currentState === 'stalled') this.setState('playing');
     emitFrameProbe(this.channelId, element, at);
+  }
+
+  /** Registers a stream returned by captureStream() so dispose() stops its tracks. */
+  protected adoptCapture(stream: MediaStream): MediaStream {
+    // 'ended' does not fire for track.stop(): forget the ones their owners stopped.
+    for (const track of this.captureTracks) if (track.readyState === 'ended') this.captureTracks.delete(track);
+    for (const track of stream.getTracks()) {
+      this.captureTracks.add(track);
+      track.addEventListener('ended', () => this.captureTracks.delete(track), { once: true });
+    }
+    return stream;
+  }
+
+  /** Stops every capture track still running (their MediaRecorders then stop too). */
+  protected endCaptures(): void {
+    for (const track of [...this.captureTracks]) {
+      try {
+        track.stop();
+      } catch {
+        // Already gone.
+      }
+    }
+    this.captureTracks.clear();
   }
 
   /** Terminal failure; resources stay until the owner disposes the player. */
@@ -156,6 +193,7 @@ export abstract class PlayerBase implements Player {
       height: sample.height,
       decodePath: this.decodePath,
       firstFrameMs: this.firstFrameAt === null ? null : Math.round(this.firstFrameAt - this.mountedAt),
+      latencyMs: sample.latencyMs ?? null,
     });
   }
 }

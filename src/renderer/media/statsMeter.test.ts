@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRates, pickInboundVideo, RateMeter } from './statsMeter';
+import { computeRates, estimateLatencyMs, pickInboundVideo, pickLatencyCounters, RateMeter, type LatencyCounters } from './statsMeter';
 
 describe('computeRates', () => {
   it('derives fps and kbit/s from cumulative counters', () => {
@@ -32,5 +32,52 @@ describe('pickInboundVideo', () => {
       timestamp: 0, framesDecoded: 0, bytesReceived: 0, frameWidth: 0, frameHeight: 0,
     });
     expect(pickInboundVideo([])).toBeNull();
+  });
+});
+
+describe('WebRTC latency estimate', () => {
+  const report = [
+    { type: 'transport', id: 'T', selectedCandidatePairId: 'CP2' },
+    { type: 'candidate-pair', id: 'CP1', nominated: true, state: 'succeeded', currentRoundTripTime: 0.5 },
+    { type: 'candidate-pair', id: 'CP2', nominated: true, state: 'succeeded', currentRoundTripTime: 0.004 },
+    {
+      type: 'inbound-rtp', kind: 'video', framesDecoded: 100, jitterBufferDelay: 5, jitterBufferEmittedCount: 100,
+      totalDecodeTime: 0.5, totalProcessingDelay: 6,
+    },
+  ];
+
+  it('reads the counters and the selected pair\'s RTT', () => {
+    expect(pickLatencyCounters(report)).toEqual({
+      jitterBufferDelay: 5, jitterBufferEmittedCount: 100, framesDecoded: 100, totalDecodeTime: 0.5, totalProcessingDelay: 6, roundTripTime: 0.004,
+    });
+    // No transport entry: the nominated, succeeded pair.
+    expect(pickLatencyCounters(report.slice(1))?.roundTripTime).toBe(0.5);
+    expect(pickLatencyCounters([{ type: 'inbound-rtp', kind: 'video' }])?.roundTripTime).toBeNull();
+    expect(pickLatencyCounters([])).toBeNull();
+  });
+
+  const base: LatencyCounters = {
+    jitterBufferDelay: 0, jitterBufferEmittedCount: 0, framesDecoded: 0, totalDecodeTime: 0, totalProcessingDelay: 0, roundTripTime: null,
+  };
+
+  it('uses processing delay per frame + RTT/2 over the last interval', () => {
+    const prev = { ...base, framesDecoded: 100, totalProcessingDelay: 6, jitterBufferEmittedCount: 100, jitterBufferDelay: 5 };
+    // 25 frames took 1.5 s of processing: 60 ms each; RTT 4 ms → +2.
+    const cur = { ...prev, framesDecoded: 125, totalProcessingDelay: 7.5, jitterBufferEmittedCount: 125, jitterBufferDelay: 6, roundTripTime: 0.004 };
+    expect(estimateLatencyMs(prev, cur)).toBe(62);
+    // First sample: the averages since the start.
+    expect(estimateLatencyMs(null, cur)).toBe(Math.round((7.5 / 125 + 0.002) * 1000));
+  });
+
+  it('falls back to jitter buffer + decode when processing delay is not reported', () => {
+    const cur = { ...base, framesDecoded: 50, jitterBufferEmittedCount: 50, jitterBufferDelay: 2, totalDecodeTime: 0.25 };
+    expect(estimateLatencyMs(null, cur)).toBe(45); // 40 ms jitter + 5 ms decode
+  });
+
+  it('is null when nothing was emitted or the counters went backwards', () => {
+    expect(estimateLatencyMs(null, base)).toBeNull();
+    const prev = { ...base, framesDecoded: 10, jitterBufferEmittedCount: 10, jitterBufferDelay: 1 };
+    expect(estimateLatencyMs(prev, prev)).toBeNull();
+    expect(estimateLatencyMs(prev, { ...base, framesDecoded: 2, jitterBufferEmittedCount: 2, jitterBufferDelay: 0.1 })).toBeNull();
   });
 });

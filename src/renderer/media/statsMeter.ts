@@ -76,3 +76,68 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 function num(x: unknown): number {
   return typeof x === 'number' && Number.isFinite(x) ? x : 0;
 }
+
+/** Cumulative receive-delay counters of the video inbound-rtp entry (seconds, as in RTCStats) plus the current RTT. */
+export type LatencyCounters = {
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
+  framesDecoded: number;
+  totalDecodeTime: number;
+  /** Reception of a frame's first packet → decoded (covers jitter buffer + decode); 0 where not reported. */
+  totalProcessingDelay: number;
+  /** Selected candidate pair's currentRoundTripTime in seconds, or null. */
+  roundTripTime: number | null;
+};
+
+/** Reads the latency counters of a stats report (any iterable of stats objects, for testability). */
+export function pickLatencyCounters(report: Iterable<unknown>): LatencyCounters | null {
+  let inbound: Record<string, unknown> | null = null;
+  let selectedPairId: string | null = null;
+  const pairs = new Map<string, Record<string, unknown>>();
+  let nominated: Record<string, unknown> | null = null;
+  for (const s of report) {
+    if (!isRecord(s)) continue;
+    if (s.type === 'inbound-rtp' && (s.kind ?? s.mediaType) === 'video' && !inbound) inbound = s;
+    else if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') selectedPairId = s.selectedCandidatePairId;
+    else if (s.type === 'candidate-pair') {
+      if (typeof s.id === 'string') pairs.set(s.id, s);
+      if (s.nominated === true && s.state === 'succeeded' && !nominated) nominated = s;
+    }
+  }
+  if (!inbound) return null;
+  const pair = (selectedPairId !== null ? pairs.get(selectedPairId) : undefined) ?? nominated;
+  const rtt = pair ? pair.currentRoundTripTime : undefined;
+  return {
+    jitterBufferDelay: num(inbound.jitterBufferDelay),
+    jitterBufferEmittedCount: num(inbound.jitterBufferEmittedCount),
+    framesDecoded: num(inbound.framesDecoded),
+    totalDecodeTime: num(inbound.totalDecodeTime),
+    totalProcessingDelay: num(inbound.totalProcessingDelay),
+    roundTripTime: typeof rtt === 'number' && Number.isFinite(rtt) && rtt >= 0 ? rtt : null,
+  };
+}
+
+/**
+ * Receiver-side latency estimate in ms over the interval since `prev` (or since the start when prev
+ * is null): one-way network time (RTT/2, 0 if unknown) + time a frame spends from its first packet
+ * to decoded (totalProcessingDelay; else jitter buffer + decode). Encoder and display time are not
+ * visible here. null when the interval has no emitted frames, or counters went backwards.
+ */
+export function estimateLatencyMs(prev: LatencyCounters | null, cur: LatencyCounters): number | null {
+  const p = prev ?? { jitterBufferDelay: 0, jitterBufferEmittedCount: 0, framesDecoded: 0, totalDecodeTime: 0, totalProcessingDelay: 0 };
+  const frames = cur.framesDecoded - p.framesDecoded;
+  const emitted = cur.jitterBufferEmittedCount - p.jitterBufferEmittedCount;
+  let receive: number | null = null;
+  const processing = cur.totalProcessingDelay - p.totalProcessingDelay;
+  if (frames > 0 && processing > 0) {
+    receive = processing / frames;
+  } else if (emitted > 0) {
+    const jitter = (cur.jitterBufferDelay - p.jitterBufferDelay) / emitted;
+    const decodeDelta = cur.totalDecodeTime - p.totalDecodeTime;
+    const decode = frames > 0 && decodeDelta > 0 ? decodeDelta / frames : 0;
+    if (jitter >= 0) receive = jitter + decode;
+  }
+  if (receive === null || !Number.isFinite(receive)) return null;
+  const network = cur.roundTripTime !== null ? cur.roundTripTime / 2 : 0;
+  return Math.round((receive + network) * 1000);
+}

@@ -37,10 +37,29 @@ declare module '@cycjimmy/jsmpeg-player' {
   }
   export type JsmpegWebSocketSourceCtor = new (url: string, options: JsmpegSourceOptions) => JsmpegWebSocketSource;
 
+  /** Draws decoded YCrCb planes on a canvas (WebGLRenderer or CanvasRenderer). */
+  export interface JsmpegRenderer {
+    canvas: HTMLCanvasElement;
+    width: number;
+    height: number;
+    enabled: boolean;
+    resize(width: number, height: number): void;
+    render(y: Uint8Array, cr: Uint8Array, cb: Uint8Array, isClampedArray?: boolean): void;
+    renderProgress(progress: number): void;
+    destroy(): void;
+  }
+
+  export interface JsmpegRendererCtor {
+    new (options: { canvas?: HTMLCanvasElement; preserveDrawingBuffer?: boolean }): JsmpegRenderer;
+  }
+
   export interface JsmpegVideoDecoder {
     /** Set after the sequence header was read. */
     frameRate?: number;
-    destination?: { width: number; height: number } | null;
+    destination?: JsmpegRenderer | null;
+    /** Sets the renderer the decoder draws into. */
+    connect(destination: JsmpegRenderer): void;
+    destroy(): void;
   }
 
   export interface JsmpegPlayerOptions extends JsmpegSourceOptions {
@@ -70,7 +89,7 @@ declare module '@cycjimmy/jsmpeg-player' {
   export interface JsmpegPlayerInstance {
     source: JsmpegWebSocketSource;
     video?: JsmpegVideoDecoder;
-    renderer?: { width: number; height: number; canvas: HTMLCanvasElement };
+    renderer?: JsmpegRenderer;
     isPlaying: boolean;
     paused: boolean;
     play(): void;
@@ -87,7 +106,7 @@ declare module '@cycjimmy/jsmpeg-player' {
   export interface JsmpegStatic {
     Player: new (url: string, options?: JsmpegPlayerOptions, hooks?: Record<string, () => void>) => JsmpegPlayerInstance;
     Source: { WebSocket: JsmpegWebSocketSourceCtor };
-    Renderer: { WebGL: { IsSupported(): boolean }; Canvas2D: { IsSupported?(): boolean } };
+    Renderer: { WebGL: JsmpegRendererCtor & { IsSupported(): boolean }; Canvas2D: JsmpegRendererCtor };
     WASMModule: { IsSupported(): boolean; GetModule(): JsmpegWasmModule };
     Base64ToArrayBuffer(base64: string): ArrayBuffer;
     WASM_BINARY_INLINED: string;

@@ -4,8 +4,8 @@ import type { DataNode } from 'antd/es/tree';
 import { ReloadOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery, useRefreshCatalogueMutation } from './catalogueApi';
-import { buildDeviceTree, innerKeys, type DeviceTreeNode } from './treeModel';
-import { CHANNEL_DRAG_TYPE } from './dragAndDrop';
+import { buildDeviceTree, channelIdsUnder, innerKeys, type DeviceTreeNode } from './treeModel';
+import { CHANNEL_DRAG_TYPE, CHANNELS_DRAG_TYPE } from './dragAndDrop';
 
 type Props = { onOpenChannel: (channelId: string) => void; height: number };
 
@@ -60,7 +60,17 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
       );
     }
     return (
-      <span className={`tree-group tree-group--${n.kind}`} data-testid={`tree-${n.kind}`} data-node-key={n.key} title={n.detail ?? n.title}>
+      <span
+        className={`tree-group tree-group--${n.kind}`}
+        data-testid={`tree-${n.kind}`}
+        data-node-key={n.key}
+        title={n.detail ?? n.title}
+        draggable
+        onDragStart={(e) => {
+          e.dataTransfer.setData(CHANNELS_DRAG_TYPE, JSON.stringify(channelIdsUnder(n)));
+          e.dataTransfer.effectAllowed = 'copy';
+        }}
+      >
         <span className="tree-group__name">{n.title}</span>
         <Tooltip title={t('tree.onlineCount', { online: n.online, total: n.total })}>
           <span className="tree-group__count">

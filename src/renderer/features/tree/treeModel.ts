@@ -124,3 +124,18 @@ export function innerKeys(root: DeviceTreeNode): string[] {
   walk(root);
   return keys;
 }
+
+/** Channel ids below a node, in tree order (dragging a mine or a category fills the wall in this order). */
+export function channelIdsUnder(n: DeviceTreeNode): string[] {
+  if (n.kind === 'channel') return n.channel ? [n.channel.id] : [];
+  return n.children.flatMap(channelIdsUnder);
+}
+
+/**
+ * Camera numbers for CCTV-keyboard addressing: 1.. in the full tree's order (county, mine, category,
+ * name), so the number an operator learns follows the tree he sees.
+ */
+export function cameraNumbers(catalogue: Pick<Catalogue, 'mines' | 'channels'>): { byChannel: Map<string, number>; byNumber: Map<number, string> } {
+  const ids = channelIdsUnder(buildDeviceTree(catalogue));
+  return { byChannel: new Map(ids.map((id, i) => [id, i + 1])), byNumber: new Map(ids.map((id, i) => [i + 1, id])) };
+}

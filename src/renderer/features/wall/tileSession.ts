@@ -5,7 +5,7 @@ import type { StreamSource } from '../../../shared/domain/stream';
 import { DisposableStore, type Disposable } from '../../../shared/lifecycle';
 import { createPlayer, type Player, type PlayerStats } from '../../media';
 
-export type TilePhase = 'connecting' | 'playing' | 'retrying' | 'failed';
+export type TilePhase = 'connecting' | 'playing' | 'stalled' | 'retrying' | 'failed';
 
 export type TileView = {
   phase: TilePhase;
@@ -39,8 +39,13 @@ export class TileSession implements Disposable {
     private readonly accept: StreamKind[],
     private readonly container: HTMLElement,
     private readonly onView: (view: TileView) => void,
-    private readonly options: { useWebGL?: boolean } = {},
+    private readonly options: { useWebGL?: boolean; profile?: 'main' | 'sub' } = {},
   ) {}
+
+  /** The player of the current attempt (snapshot, recording), or null between attempts. */
+  get currentPlayer(): Player | null {
+    return this.player;
+  }
 
   start(): void {
     void this.attempt();
@@ -51,7 +56,7 @@ export class TileSession implements Disposable {
     this.update({ phase: 'connecting', retryInMs: null, stats: null });
     let source: StreamSource;
     try {
-      source = await this.api.openStream({ channelId: this.channelId, accept: this.accept });
+      source = await this.api.openStream({ channelId: this.channelId, accept: this.accept, profile: this.options.profile ?? 'main' });
     } catch (err) {
       this.fail(err instanceof ConsoleError || err instanceof Error ? err.message : String(err));
       return;
@@ -66,6 +71,7 @@ export class TileSession implements Disposable {
     this.attemptScope.add(
       player.onState((state, error) => {
         if (state === 'playing') this.update({ phase: 'playing', attempt: 0, message: null });
+        if (state === 'stalled') this.update({ phase: 'stalled' });
         if (state === 'failed') this.fail(error ? `${error.code}: ${error.message}` : 'failed');
       }),
     );
