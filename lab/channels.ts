@@ -31,10 +31,18 @@ export type ChannelDef = {
   categoryName: string;
   place: string;
   location: [number, number];
+  /** Only the PTZ camera: its PTZ is real (a control the lab answers), so only it says so. */
   ptz: boolean;
+  /** The live clock camera (barcode). */
   live: boolean;
+  camera: CameraKind;
   /** UDP port of the Janus mountpoint on JANUS_IP. */
   rtpPort: number;
+  /** Sub stream (clip cameras): its own Janus mountpoint and RTP port; null where the camera has none. */
+  subMountpointId: number | null;
+  subRtpPort: number | null;
+  /** ISAPI PTZ control (`http://127.0.0.1:PORT/ISAPI/PTZCtrl/channels/1`), set once the lab's server listens. */
+  ptzControlUrl: string | null;
   /** UDP port of the MPEG-TS copy on 127.0.0.1. */
   mpegtsPort: number;
   mpegtsUrl: string;
@@ -44,7 +52,10 @@ export type ChannelDef = {
 /** Mines used by the lab, in gbId serial order (index 1..). Different counties on purpose. */
 const LAB_MINES = ['M1228', 'M3707', 'M0430', 'M0218'] as const; // 五阳(襄垣) 常村(屯留) 赵庄(长子) 高河(上党)
 
-type Spec = { mine: (typeof LAB_MINES)[number]; category: string; place: string; picture: PictureSource; live?: true };
+/** clip: a looped pre-encoded clip (main + sub stream); clock: the live barcode camera; ptz: the live PTZ camera. */
+export type CameraKind = 'clip' | 'clock' | 'ptz';
+
+type Spec = { mine: (typeof LAB_MINES)[number]; category: string; place: string; picture: PictureSource; camera?: CameraKind };
 
 /**
  * Channels in mountpoint order (ids 101..). Sources are small lavfi generators; most render fast,
@@ -53,7 +64,7 @@ type Spec = { mine: (typeof LAB_MINES)[number]; category: string; place: string;
 const SPECS: readonly Spec[] = [
   { mine: 'M1228', category: '01', place: '地面工业广场', picture: { lavfi: 'testsrc2=size=960x540' } },
   { mine: 'M1228', category: '02', place: '主井口', picture: { lavfi: 'smptehdbars=size=960x540' } },
-  { mine: 'M1228', category: '05', place: '调度室', picture: { lavfi: 'live' }, live: true },
+  { mine: 'M1228', category: '05', place: '调度室', picture: { lavfi: 'live' }, camera: 'clock' },
   {
     mine: 'M1228',
     category: '15',
@@ -76,11 +87,15 @@ const SPECS: readonly Spec[] = [
   { mine: 'M0218', category: '08', place: '井底车场', picture: { lavfi: 'mptestsrc=t=ring1', tint: '0.7' } },
   { mine: 'M0218', category: '12', place: '采掘工作面出入口', picture: { lavfi: 'testsrc=size=960x540', tint: '0.6' } },
   { mine: 'M0218', category: '23', place: '煤仓上下口', picture: { lavfi: 'gradients=size=960x540:speed=0.05:c0=0x302010:c1=0x906030:type=radial' } },
+  // A crop window of a rendered panorama (lab/panorama.ts), moved by the lab's ISAPI PTZ server.
+  { mine: 'M0218', category: '01', place: '地面工业广场', picture: { lavfi: 'panorama' }, camera: 'ptz' },
 ];
 
 export const FIRST_MOUNTPOINT_ID = 101;
 export const RTP_PORT_BASE = 22000;
 export const MPEGTS_PORT_BASE = 23000;
+/** Sub stream mountpoint of channel N is N + SUB_MOUNTPOINT_OFFSET (201, 202, …). */
+export const SUB_MOUNTPOINT_OFFSET = 100;
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(DATA_DIR + file, 'utf8')) as T;
@@ -120,6 +135,8 @@ export function buildChannels(): ChannelDef[] {
     seqByKey.set(key, seq);
     const mountpointId = FIRST_MOUNTPOINT_ID + i;
     const mpegtsPort = MPEGTS_PORT_BASE + (mountpointId - 100);
+    const camera = spec.camera ?? 'clip';
+    const subMountpointId = camera === 'clip' ? mountpointId + SUB_MOUNTPOINT_OFFSET : null;
     return {
       mountpointId,
       name: mine.short_name + spec.place,
@@ -133,9 +150,13 @@ export function buildChannels(): ChannelDef[] {
       categoryName: category.name,
       place: spec.place,
       location: channelLocation(mine.location, category, seq),
-      ptz: category.features.includes('rotate'),
-      live: spec.live === true,
+      ptz: camera === 'ptz',
+      live: camera === 'clock',
+      camera,
       rtpPort: RTP_PORT_BASE + 2 * (mountpointId - 100),
+      subMountpointId,
+      subRtpPort: subMountpointId === null ? null : RTP_PORT_BASE + 2 * (subMountpointId - 100),
+      ptzControlUrl: null,
       mpegtsPort,
       mpegtsUrl: `udp://127.0.0.1:${mpegtsPort}?pkt_size=1316`,
       picture: spec.picture,
@@ -158,8 +179,21 @@ export function channelMetadata(ch: ChannelDef): string {
     place: ch.place,
     location: ch.location,
     ptz: ch.ptz,
+    ...(ch.ptz && ch.ptzControlUrl ? { ptzControl: { protocol: 'isapi', url: ch.ptzControlUrl } } : {}),
+    ...(ch.subMountpointId !== null ? { subMountpoint: ch.subMountpointId } : {}),
     mpegts: `udp://127.0.0.1:${ch.mpegtsPort}`,
   });
+}
+
+/** Metadata of a sub stream mountpoint: not a channel of its own, it names its main mountpoint. */
+export function subStreamMetadata(ch: ChannelDef): string {
+  return JSON.stringify({ schema: 'mdc.substream/1', main: ch.mountpointId });
+}
+
+/** RTP destination of a channel's sub stream. */
+export function subRtpUrl(ch: ChannelDef, localAddr: string): string {
+  if (ch.subRtpPort === null) throw new Error(`channel ${ch.mountpointId} has no sub stream`);
+  return `rtp://${JANUS_IP}:${ch.subRtpPort}?pkt_size=1200&localaddr=${localAddr}`;
 }
 
 /** RTP destination of a channel (host namespace -> Janus inside the lab namespace). */

@@ -33,9 +33,12 @@ async function run(): Promise<void> {
   const lab = await startLab({ log });
   console.log(`\nJanus: ${lab.janusUrl} (protocol janus-protocol, plugin janus.plugin.streaming)`);
   console.log(`Clock camera (live, barcode): mountpoint ${lab.clockMountpointId}`);
-  console.log('Channels:');
+  console.log(`PTZ camera: mountpoint ${lab.ptz.mountpointId}, Hikvision ISAPI ${lab.ptz.isapiUrl} (state: ${lab.ptz.stateUrl})`);
+  console.log('Channels (sub stream mountpoint in brackets):');
   for (const ch of lab.channels) {
-    console.log(`  ${ch.mountpointId}  ${ch.category}  ${ch.gbId}  ${ch.mpegtsUrl.padEnd(38)} ${ch.name}${ch.live ? '  [live]' : ''}`);
+    const tag = ch.live ? '  [live clock]' : ch.ptz ? '  [PTZ]' : '';
+    const sub = ch.subMountpointId === null ? '     ' : `[${ch.subMountpointId}]`;
+    console.log(`  ${ch.mountpointId} ${sub}  ${ch.category}  ${ch.gbId}  ${ch.mpegtsUrl.padEnd(38)} ${ch.name}${tag}`);
   }
   console.log('\nCtrl+C stops the lab.');
   let stopping = false;

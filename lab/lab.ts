@@ -1,20 +1,24 @@
 /**
  * The local video lab: Janus (streaming plugin, WebSocket only) in its own network namespace, fed by
- * ffmpeg cameras of real Changzhi mines, plus one live clock camera for latency measurements.
+ * ffmpeg cameras of real Changzhi mines (clip cameras with a main and a sub stream), one live clock camera
+ * for latency measurements and one PTZ camera controlled over a Hikvision ISAPI subset on 127.0.0.1.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clipCameraArgs, LIVE_FPS, LIVE_HEIGHT, LIVE_WIDTH, liveCameraArgs } from './cameras';
+import { clipCameraArgs, LIVE_FPS, LIVE_HEIGHT, LIVE_WIDTH, liveCameraArgs, ptzCameraArgs } from './cameras';
 import { buildChannels, type ChannelDef } from './channels';
 import { ClockGenerator } from './clockGenerator';
 import { ensureClips } from './clips';
+import { startIsapiServer, type IsapiServer } from './isapiServer';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusChecks';
 import { createNetns, deleteNetns, NETNS } from './netns';
+import { ensurePanorama } from './panorama';
+import { PtzCamera } from './ptzCamera';
 import { cleanupStale, LAB_JSON, PIDS_JSON, type LabPids } from './stale';
-import { Supervised } from './supervisor';
+import { Supervised, type ChildSpec } from './supervisor';
 
 export type LabChannel = {
   mountpointId: number;
@@ -24,7 +28,20 @@ export type LabChannel = {
   mineId: string;
   category: string;
   mpegtsUrl: string;
+  /** The live clock camera (barcode). */
   live: boolean;
+  /** The PTZ camera (ISAPI control, see `Lab.ptz`). */
+  ptz: boolean;
+  /** Janus mountpoint of the sub stream (480x270), null where the camera has none. */
+  subMountpointId: number | null;
+};
+
+export type LabPtz = {
+  mountpointId: number;
+  /** `http://127.0.0.1:PORT/ISAPI/PTZCtrl/channels/1`, as in the channel metadata (`ptzControl.url`). */
+  isapiUrl: string;
+  /** `http://127.0.0.1:PORT/lab/ptz/state`: JSON position (x, y, zoom, focus, iris), velocity, applied. */
+  stateUrl: string;
 };
 
 export type Lab = {
@@ -33,6 +50,7 @@ export type Lab = {
   channels: LabChannel[];
   /** The live-encoded camera that draws the clock barcode. */
   clockMountpointId: number;
+  ptz: LabPtz;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -46,6 +64,7 @@ export type LabJson = {
   janusUrl: string;
   clockMountpointId: number;
   channels: LabChannel[];
+  ptz: LabPtz;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
@@ -68,6 +87,8 @@ function toLabChannel(d: ChannelDef): LabChannel {
     category: d.category,
     mpegtsUrl: d.mpegtsUrl,
     live: d.live,
+    ptz: d.ptz,
+    subMountpointId: d.subMountpointId,
   };
 }
 
@@ -92,12 +113,26 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   for (const d of [logDir, janusDir, textDir]) mkdirSync(d, { recursive: true });
 
   const defs = buildChannels();
+  const clockDef = defs.find((d) => d.camera === 'clock');
+  const ptzDef = defs.find((d) => d.camera === 'ptz');
+  if (!clockDef || !ptzDef) throw new Error('lab catalogue needs a clock camera and a PTZ camera');
   const clips = await ensureClips(defs, log);
+  const panorama = await ensurePanorama(ptzDef, log);
+  // The PTZ camera's control first: its ISAPI URL goes into the channel metadata, i.e. the Janus config.
+  const ptzCamera = new PtzCamera(join(runDir, `ptz-${ptzDef.mountpointId}.zmq`), join(runDir, 'ptz-presets.json'), log);
+  let isapi: IsapiServer;
+  try {
+    isapi = await startIsapiServer(ptzCamera, log);
+  } catch (err) {
+    ptzCamera.stop();
+    throw err;
+  }
+  ptzDef.ptzControlUrl = isapi.ptzUrl;
+  const ptz: LabPtz = { mountpointId: ptzDef.mountpointId, isapiUrl: isapi.ptzUrl, stateUrl: isapi.stateUrl };
   const janusCfg = writeJanusConfig(janusDir, defs);
   const janusUrl = janusWsUrl();
-  const clockDef = defs.find((d) => d.live);
-  if (!clockDef) throw new Error('lab catalogue has no live camera');
   const channels = defs.map(toLabChannel);
+  const mediaIds = defs.flatMap((d) => (d.subMountpointId === null ? [d.mountpointId] : [d.mountpointId, d.subMountpointId]));
   const labJsonPath = join(runDir, LAB_JSON);
   const pidsPath = join(runDir, PIDS_JSON);
   const children: Supervised[] = [];
@@ -115,6 +150,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       janusUrl,
       clockMountpointId: clockDef.mountpointId,
       channels,
+      ptz,
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -138,21 +174,31 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   const generator = new ClockGenerator(LIVE_WIDTH, LIVE_HEIGHT, LIVE_FPS);
   children.push(janus);
   for (const d of defs) {
-    const args = d.live ? liveCameraArgs(d, textDir) : clipCameraArgs(d, clips.get(d.mountpointId) ?? '');
-    const spec = {
+    const spec: ChildSpec = {
       name: `cam-${d.mountpointId}`,
       command: 'ffmpeg',
-      args,
+      args: [],
       logFile: join(logDir, `cam-${d.mountpointId}.log`),
-      stdin: d.live ? ('pipe' as const) : ('ignore' as const),
-      stopSignal: 'SIGTERM' as const,
+      stdin: 'ignore',
+      stopSignal: 'SIGTERM',
       stopTimeoutMs: 2000,
     };
-    const onSpawn = d.live
-      ? (child: ChildProcess): void => {
-          if (child.stdin) generator.attach(child.stdin);
-        }
-      : undefined;
+    let onSpawn: ((child: ChildProcess) => void) | undefined;
+    if (d.camera === 'clock') {
+      spec.args = liveCameraArgs(d, textDir);
+      spec.stdin = 'pipe';
+      onSpawn = (child) => {
+        if (child.stdin) generator.attach(child.stdin);
+      };
+    } else if (d.camera === 'ptz') {
+      // Built at every spawn: a restarted camera starts where the PTZ state is, then follows it over zmq.
+      spec.args = () => ptzCameraArgs(d, panorama, ptzCamera.zmqSocket, textDir, ptzCamera.current());
+      onSpawn = () => ptzCamera.cameraSpawned();
+    } else {
+      const paths = clips.get(d.mountpointId);
+      if (!paths) throw new Error(`no clips for channel ${d.mountpointId}`);
+      spec.args = clipCameraArgs(d, paths);
+    }
     children.push(new Supervised(spec, log, writeState, onSpawn));
   }
 
@@ -161,7 +207,10 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     stopping ??= (async () => {
       stopped = true;
       generator.stop();
+      ptzCamera.stop();
+      await isapi.close();
       await Promise.all(children.map((c) => c.stop()));
+      rmSync(ptzCamera.zmqSocket, { force: true });
       await deleteNetns();
       rmSync(labJsonPath, { force: true });
       rmSync(pidsPath, { force: true });
@@ -174,12 +223,13 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     await createNetns();
     for (const c of children) c.start();
     generator.start();
+    ptzCamera.start();
     await waitForJanus(janusUrl, JANUS_READY_MS);
     log(`janus answers on ${janusUrl}`);
-    await waitForMedia(janusUrl, defs.map((d) => d.mountpointId), MEDIA_READY_MS);
+    await waitForMedia(janusUrl, mediaIds, MEDIA_READY_MS);
     ready = true;
     writeState();
-    log(`lab ready in ${Date.now() - started} ms: ${defs.length} channels`);
+    log(`lab ready in ${Date.now() - started} ms: ${defs.length} channels, ${mediaIds.length} mountpoints, PTZ control ${isapi.ptzUrl}`);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -189,6 +239,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     janusUrl,
     channels,
     clockMountpointId: clockDef.mountpointId,
+    ptz,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');

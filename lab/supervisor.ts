@@ -8,7 +8,8 @@ import { appendFileSync, closeSync, openSync } from 'node:fs';
 export type ChildSpec = {
   name: string;
   command: string;
-  args: string[];
+  /** A function is called at every spawn (e.g. to start a camera where it was when it died). */
+  args: string[] | (() => string[]);
   /** stdout and stderr are appended here. */
   logFile: string;
   /** 'pipe' gives the spawn callback a writable stdin. */
@@ -57,9 +58,10 @@ export class Supervised {
     this.restartTimer = null;
     const { spec } = this;
     const fd = openSync(spec.logFile, 'a');
+    const args = typeof spec.args === 'function' ? spec.args() : spec.args;
     let child: ChildProcess;
     try {
-      child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args], {
+      child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', spec.command, ...args], {
         stdio: [spec.stdin ?? 'ignore', fd, fd],
       });
     } finally {

@@ -17,11 +17,32 @@ export const channelMetadataSchema = z.object({
   category: z.string().regex(/^\d{2}$/).optional(),
   place: z.string().max(200).optional(),
   location: lonLatSchema.optional(),
+  /** The camera has pan/tilt/zoom; without `ptzControl` the console has no way to drive it. */
   ptz: z.boolean().optional(),
+  /** How to drive the PTZ: Hikvision ISAPI at `http(s)://host[:port]/ISAPI/PTZCtrl/channels/<n>`. */
+  ptzControl: z
+    .object({
+      protocol: z.literal('isapi'),
+      url: z.string().max(500).regex(/^https?:\/\/[^/?#\s]+\/ISAPI\/PTZCtrl\/channels\/\d{1,3}\/?$/, 'not an ISAPI PTZ channel URL'),
+    })
+    .optional(),
+  /** Janus mountpoint of the same camera's sub stream (lower resolution); hidden from the catalogue. */
+  subMountpoint: z.number().int().positive().optional(),
   /** MPEG-TS or RTSP url of the same camera, for the jsmpeg relay. */
   mpegts: z.string().regex(/^(udp|rtsp|https?):\/\//).optional(),
 });
 export type ChannelMetadata = z.infer<typeof channelMetadataSchema>;
+
+/** Metadata of a sub stream mountpoint (`{"schema":"mdc.substream/1","main":101}`): not a channel of its own. */
+export function isSubstreamMetadata(raw: unknown): boolean {
+  if (typeof raw !== 'string' || !raw.includes('mdc.substream/1')) return false;
+  try {
+    const json: unknown = JSON.parse(raw);
+    return typeof json === 'object' && json !== null && (json as { schema?: unknown }).schema === 'mdc.substream/1';
+  } catch {
+    return false;
+  }
+}
 
 /** Parses the metadata string; returns null (and why) when it is absent or not ours. */
 export function parseChannelMetadata(raw: unknown): { ok: true; value: ChannelMetadata } | { ok: false; reason: string } {

@@ -3,10 +3,11 @@ import type { Channel, Mine, StreamKind } from '../../../shared/domain/catalogue
 import { ConsoleError } from '../../../shared/contract/rpc';
 import { Emitter } from '../../../shared/lifecycle';
 import type { JanusBackendConfig } from '../../../shared/domain/settings';
-import type { PtzPreset } from '../../../shared/domain/ptz';
+import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { BackendCatalogue, BackendHealth, PlayTarget, StreamProfileChoice, VideoBackend } from '../videoBackend';
+import { IsapiPtzClient, parseIsapiPtzUrl } from '../ptz/isapiPtz';
 import { JanusClient } from './janusClient';
-import { parseChannelMetadata } from './channelMetadata';
+import { isSubstreamMetadata, parseChannelMetadata, type ChannelMetadata } from './channelMetadata';
 
 const listReplySchema = z.object({
   list: z.array(
@@ -25,6 +26,19 @@ type Mountpoint = z.infer<typeof listReplySchema>['list'][number];
 
 /** A mountpoint that has received nothing for this long counts as offline. */
 const OFFLINE_AFTER_MS = 5_000;
+const PTZ_TIMEOUT_MS = 3_000;
+
+type MountpointEntry = {
+  id: number;
+  mpegts: string | null;
+  /** Mountpoint of the sub stream, null where the channel has none. */
+  sub: number | null;
+  ptz: IsapiPtzClient | null;
+};
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /**
  * Janus streaming plugin as a video backend: mountpoints are channels, their JSON metadata
@@ -32,13 +46,15 @@ const OFFLINE_AFTER_MS = 5_000;
  */
 export class JanusStreamingBackend implements VideoBackend {
   readonly kind = 'janus';
-  readonly capabilities = { ptz: false, playback: false, download: false, talk: false };
+  /** PTZ where a channel's metadata describes an ISAPI control (see channelMetadata.ts). */
+  readonly capabilities = { ptz: true, playback: false, download: false, talk: false };
   private readonly client: JanusClient;
   private handleId: number | null = null;
   private current: BackendHealth = { state: 'connecting', message: null };
   private readonly healthChanged = new Emitter<BackendHealth>();
   readonly onHealthChange = this.healthChanged.event;
-  private mountpoints = new Map<string, { id: number; mpegts: string | null }>();
+  private mountpoints = new Map<string, MountpointEntry>();
+  private readonly warned = new Set<string>();
 
   constructor(private readonly config: JanusBackendConfig, private readonly warn: (msg: string) => void) {
     this.client = new JanusClient(config.url);
@@ -80,18 +96,26 @@ export class JanusStreamingBackend implements VideoBackend {
     return this.toCatalogue(list);
   }
 
-  async ptz(): Promise<void> {
-    throw new ConsoleError('unsupported', '该通道不支持云台控制');
+  async ptz(localId: string, command: PtzCommand): Promise<void> {
+    await this.ptzClient(localId).command(command);
   }
 
-  async ptzPresets(): Promise<PtzPreset[]> {
-    throw new ConsoleError('unsupported', '该通道不支持云台控制');
+  async ptzPresets(localId: string): Promise<PtzPreset[]> {
+    return this.ptzClient(localId).presets();
   }
 
-  async play(localId: string, kind: StreamKind, _profile: StreamProfileChoice): Promise<PlayTarget> {
+  private ptzClient(localId: string): IsapiPtzClient {
     const mp = this.mountpoints.get(localId);
     if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
-    if (kind === 'janus-webrtc') return { kind, server: this.config.url, mountpointId: mp.id };
+    if (!mp.ptz) throw new ConsoleError('unsupported', '该通道不支持云台控制');
+    return mp.ptz;
+  }
+
+  /** The sub stream where asked for and present (WebRTC only; the relay transcodes anyway). */
+  async play(localId: string, kind: StreamKind, profile: StreamProfileChoice): Promise<PlayTarget> {
+    const mp = this.mountpoints.get(localId);
+    if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
+    if (kind === 'janus-webrtc') return { kind, server: this.config.url, mountpointId: (profile === 'sub' ? mp.sub : null) ?? mp.id };
     if (!mp.mpegts) throw new ConsoleError('not-found', '该通道没有可转码的码流');
     return { kind, sourceUrl: mp.mpegts };
   }
@@ -101,16 +125,46 @@ export class JanusStreamingBackend implements VideoBackend {
     this.healthChanged.dispose();
   }
 
+  /**
+   * An ISAPI client for the channel's PTZ control, or null (none described, switched off with `ptz: false`,
+   * or pointing somewhere other than loopback or this Janus host: metadata never sends the console's
+   * requests into another network).
+   */
+  private ptzControl(mp: Mountpoint, m: ChannelMetadata | null): IsapiPtzClient | null {
+    if (!m?.ptzControl || m.ptz === false) return null;
+    const endpoint = parseIsapiPtzUrl(m.ptzControl.url);
+    const host = endpoint ? new URL(endpoint.origin).hostname : '';
+    if (!endpoint || !(isLoopback(host) || host === new URL(this.config.url).hostname)) {
+      const key = `${mp.id} ${m.ptzControl.url}`;
+      if (!this.warned.has(key)) {
+        this.warned.add(key);
+        this.warn(`mountpoint ${mp.id}: PTZ control ${m.ptzControl.url} is neither loopback nor the Janus host; PTZ disabled`);
+      }
+      return null;
+    }
+    return new IsapiPtzClient(endpoint, { timeoutMs: PTZ_TIMEOUT_MS, label: `云台摄像机（${m.name}）` });
+  }
+
   private toCatalogue(list: Mountpoint[]): BackendCatalogue {
     const mines = new Map<string, Mine>();
     const channels: Channel[] = [];
-    const mountpoints = new Map<string, { id: number; mpegts: string | null }>();
-    for (const mp of list) {
-      const meta = parseChannelMetadata(mp.metadata);
+    const mountpoints = new Map<string, MountpointEntry>();
+    const present = new Set(list.map((mp) => mp.id));
+    const parsed = list.map((mp) => ({ mp, meta: parseChannelMetadata(mp.metadata) }));
+    // Sub stream mountpoints are streams of a channel, not channels.
+    const subs = new Set<number>();
+    for (const { mp, meta } of parsed) {
+      const sub = meta.ok ? meta.value.subMountpoint : undefined;
+      if (sub !== undefined && sub !== mp.id && present.has(sub)) subs.add(sub);
+    }
+    for (const { mp, meta } of parsed) {
+      if (subs.has(mp.id) || isSubstreamMetadata(mp.metadata)) continue;
       if (!meta.ok) this.warn(`mountpoint ${mp.id}: ${meta.reason}; shown as unclassified`);
       const m = meta.ok ? meta.value : null;
       const localId = String(mp.id);
-      mountpoints.set(localId, { id: mp.id, mpegts: m?.mpegts ?? null });
+      const sub = m?.subMountpoint !== undefined && subs.has(m.subMountpoint) ? m.subMountpoint : null;
+      const ptz = this.ptzControl(mp, m);
+      mountpoints.set(localId, { id: mp.id, mpegts: m?.mpegts ?? null, sub, ptz });
       if (m?.mineId && !mines.has(m.mineId)) {
         mines.set(m.mineId, {
           id: m.mineId,
@@ -134,8 +188,8 @@ export class JanusStreamingBackend implements VideoBackend {
         location: m?.location ?? null,
         online: mp.enabled !== false && receiving,
         streams: m?.mpegts ? ['janus-webrtc', 'jsmpeg-ws'] : ['janus-webrtc'],
-        substream: false,
-        ptz: m?.ptz ?? false,
+        substream: sub !== null,
+        ptz: ptz !== null,
       });
     }
     this.mountpoints = mountpoints;
