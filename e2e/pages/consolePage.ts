@@ -34,8 +34,9 @@ export class ConsolePage {
 
   async openPanel(panel: 'ptz' | 'tours' | 'scenes' | 'media'): Promise<void> {
     const button = this.page.getByTestId(`panel-${panel}`);
-    if ((await this.page.getByTestId(`${panel}-panel`).count()) === 0) await button.click();
-    await expect(this.page.getByTestId(`${panel === 'ptz' ? 'ptz' : panel}-panel`).or(this.page.getByTestId('ptz-unsupported'))).toBeVisible();
+    if ((await button.getAttribute('class'))?.includes('ant-btn-primary') !== true) await button.click();
+    await expect(button).toHaveClass(/ant-btn-primary/);
+    await expect(this.page.getByTestId('side-panel')).toBeVisible();
   }
 
   nav(route: string): Locator {
