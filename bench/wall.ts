@@ -74,6 +74,32 @@ async function frameCounts(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => Object.fromEntries(Object.entries((window as unknown as ProbeWindow).__mdcFrames).map(([k, v]) => [k, v.count])));
 }
 
+/**
+ * Each playing tile's decoded-frame counter (`data-frames`, updated once a second from the player's stats), read
+ * at the moment it changes, so a window between two readings is exact to a few ms whatever the tick phase.
+ */
+async function decodedCounters(page: Page): Promise<{ frames: number; at: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise<{ frames: number; at: number }[]>((resolve) => {
+        const tiles = [...document.querySelectorAll('[data-testid="tile"][data-phase="playing"]')];
+        const start = tiles.map((t) => t.getAttribute('data-frames'));
+        const out: ({ frames: number; at: number } | null)[] = tiles.map(() => null);
+        const began = performance.now();
+        const poll = () => {
+          tiles.forEach((t, i) => {
+            const v = t.getAttribute('data-frames');
+            if (out[i] === null && v !== start[i]) out[i] = { frames: Number(v), at: performance.now() };
+          });
+          if (out.every((x) => x !== null) || performance.now() - began > 3000) {
+            resolve(out.map((x, i) => x ?? { frames: Number(start[i]), at: began }));
+          } else setTimeout(poll, 5);
+        };
+        poll();
+      }),
+  );
+}
+
 async function resetWall(page: Page, layout: string): Promise<void> {
   await page.getByRole('button', { name: '清空本监视器' }).click();
   await page.getByTestId(`layout-${layout}`).click();
@@ -96,23 +122,33 @@ async function fill(page: Page, n: number): Promise<number> {
 
 async function measureLayout(page: Page, cdp: CDPSession, browserPid: number, layout: '1' | '4' | '9' | '16', windowS: number) {
   const n = Number(layout);
+  log(`${n} tiles: reset`);
   await resetWall(page, layout);
   await page.waitForTimeout(2_000);
   const idleHeap = await heapAfterGc(cdp);
   const idle = chromiumUsage(browserPid);
+  log(`${n} tiles: fill`);
   const fillMs = await fill(page, n);
   await page.waitForTimeout(3_000); // let start-up settle before the window
   const ids = await page.locator('[data-testid="tile"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-channel-id') ?? ''));
+  const d0 = await decodedCounters(page);
   const f0 = await frameCounts(page);
   const m0 = await metrics(cdp);
   const u0 = chromiumUsage(browserPid);
   const t0 = Date.now();
   await page.waitForTimeout(windowS * 1000);
   const seconds = (Date.now() - t0) / 1000;
+  const d1 = await decodedCounters(page);
   const f1 = await frameCounts(page);
   const m1 = await metrics(cdp);
   const u1 = chromiumUsage(browserPid);
-  const ratios = ids.filter(Boolean).map((id) => ((f1[id] ?? 0) - (f0[id] ?? 0)) / (FPS * seconds));
+  // Delivered = decoded by the player (its own counter, sampled right after it ticks); presented = frames the
+  // page was shown (requestVideoFrameCallback / jsmpeg's draw), which headless compositing may coalesce.
+  const ratios = d0.map((a, i) => {
+    const b = d1[i]!;
+    return (b.frames - a.frames) / (FPS * ((b.at - a.at) / 1000));
+  });
+  const presented = ids.filter(Boolean).map((id) => ((f1[id] ?? 0) - (f0[id] ?? 0)) / (FPS * seconds));
   const paths = await page.locator('[data-testid="tile"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-decode-path') ?? ''));
   const heap = await heapAfterGc(cdp);
   const result = {
@@ -122,6 +158,8 @@ async function measureLayout(page: Page, cdp: CDPSession, browserPid: number, la
     minDeliveredRatio: round(Math.min(...ratios), 3),
     medianDeliveredRatio: round([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!, 3),
     deliveredRatios: ratios.map((r) => round(r, 3)),
+    minPresentedRatio: round(Math.min(...presented), 3),
+    presentedRatios: presented.map((r) => round(r, 3)),
     decodePaths: [...new Set(paths)],
     chromiumCpuSecPerSec: round((u1.cpuS - u0.cpuS) / seconds, 3),
     rendererMainThreadSecPerSec: round(((m1['TaskDuration'] ?? 0) - (m0['TaskDuration'] ?? 0)) / seconds, 3),
@@ -183,6 +221,7 @@ async function main(): Promise<void> {
     await page.addInitScript('window.__name = (f) => f;');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
+    await cdp.send('HeapProfiler.enable');
     await page.goto(host.url);
     await page.getByTestId('tree-county').first().waitFor();
     await page.getByTestId('wall-grid').waitFor();

@@ -1,7 +1,7 @@
 import type { StreamProfile } from '../../../shared/domain/wall';
 
 /** Tiles narrower than this (CSS px × device pixel ratio) play the sub stream when the channel has one. */
-export const SUB_STREAM_BELOW_PX = 720;
+export const SUB_STREAM_BELOW_PX = 560;
 
 /**
  * Main or sub stream for a tile: the operator's choice when set, otherwise by the tile's size on
