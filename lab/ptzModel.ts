@@ -86,6 +86,8 @@ export function integrate(p: PtzPosition, v: PtzVelocity, dtS: number): PtzPosit
 /** Linear interpolation between two positions (zoom geometric), t in 0..1. */
 export function interpolate(a: PtzPosition, b: PtzPosition, t: number): PtzPosition {
   const k = clamp(t, 0, 1);
+  // The end of a move is exactly the target (a + (b - a) * 1 can differ from b in the last bit).
+  if (k === 1) return clampPosition(b);
   return clampPosition({
     x: a.x + (b.x - a.x) * k,
     y: a.y + (b.y - a.y) * k,
