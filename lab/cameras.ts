@@ -100,7 +100,7 @@ export function ptzCameraArgs(ch: ChannelDef, panorama: string, zmqSocket: strin
     `${IRIS_FILTER}=brightness=${arg('iris.brightness', '0')}:enable=${arg('iris.enable', '0')}`,
     drawtextFilters(textDir, `ptz-${ch.mountpointId}`, layers),
     `${READOUT_FILTER}=fontfile=${FONT_FILE}:text='${readoutText(position)}':fontsize=18:fontcolor=white:` +
-      'borderw=2:bordercolor=black@0.85:x=13:y=h-th-13',
+      'borderw=2:bordercolor=black@0.85:x=w-tw-13:y=13',
   ];
   return [
     '-hide_banner', '-nostats', '-nostdin', '-loglevel', 'warning',
