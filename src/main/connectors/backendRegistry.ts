@@ -24,8 +24,9 @@ export const createBackend: BackendFactory = (config, log) => {
  */
 export class BackendRegistry implements Disposable {
   private readonly entries = new Map<string, Entry>();
-  private version = 0;
-  private merged: Catalogue = { version: 0, mines: [], channels: [], backends: [] };
+  /** Starts at the clock so a restarted host never announces a version older than one a window already has. */
+  private version = Date.now();
+  private merged: Catalogue = { version: this.version, mines: [], channels: [], backends: [] };
   private lastFingerprint = '';
   private pollTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<Catalogue> | null = null;

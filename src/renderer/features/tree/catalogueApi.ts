@@ -1,5 +1,6 @@
 import type { Catalogue } from '../../../shared/domain/catalogue';
 import { consoleApi, type ThunkExtra } from '../../api/consoleApiSlice';
+import { followPushes } from '../../api/livePush';
 
 /** The merged catalogue of every backend, kept live by the host's `onCatalogueChanged` push. */
 export const catalogueApi = consoleApi.injectEndpoints({
@@ -7,25 +8,9 @@ export const catalogueApi = consoleApi.injectEndpoints({
     getCatalogue: build.query<Catalogue, void>({
       query: () => ({ method: 'getCatalogue', input: {} }),
       providesTags: ['Catalogue'],
-      async onCacheEntryAdded(_arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, extra }) {
-        const { api } = extra as ThunkExtra;
-        // Subscribe before the first answer lands, so no change between fetch and subscription is lost.
-        let loaded = false;
-        let early: Catalogue | null = null;
-        const apply = (next: Catalogue) => updateCachedData((draft) => (next.version === draft.version ? draft : next));
-        const sub = api.onCatalogueChanged((next) => {
-          if (loaded) apply(next);
-          else early = next;
-        });
-        try {
-          await cacheDataLoaded;
-          loaded = true;
-          if (early) apply(early);
-        } catch {
-          // the entry went away before its first answer
-        }
-        await cacheEntryRemoved;
-        sub.dispose();
+      async onCacheEntryAdded(_arg, lifecycle) {
+        const { api } = lifecycle.extra as ThunkExtra;
+        await followPushes((listener) => api.onCatalogueChanged(listener), lifecycle);
       },
     }),
     refreshCatalogue: build.mutation<Catalogue, void>({

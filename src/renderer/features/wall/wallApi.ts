@@ -2,30 +2,16 @@ import type { WallCommand, WallCommandResult, WallState } from '../../../shared/
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { RecordingEntry, SnapshotEntry } from '../../../shared/domain/mediaLibrary';
 import { consoleApi, type ThunkExtra } from '../../api/consoleApiSlice';
+import { followPushes } from '../../api/livePush';
 
 /** The wall as the Node side holds it, kept live by `onWallChanged`; commands answer with the new state. */
 export const wallApi = consoleApi.injectEndpoints({
   endpoints: (build) => ({
     getWall: build.query<WallState, void>({
       query: () => ({ method: 'getWall', input: {} }),
-      async onCacheEntryAdded(_arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, extra }) {
-        const { api } = extra as ThunkExtra;
-        let loaded = false;
-        let early: WallState | null = null;
-        const apply = (next: WallState) => updateCachedData((draft) => (next.version <= draft.version ? draft : next));
-        const sub = api.onWallChanged((next) => {
-          if (loaded) apply(next);
-          else if (!early || next.version > early.version) early = next;
-        });
-        try {
-          await cacheDataLoaded;
-          loaded = true;
-          if (early) apply(early);
-        } catch {
-          // the entry went away before its first answer
-        }
-        await cacheEntryRemoved;
-        sub.dispose();
+      async onCacheEntryAdded(_arg, lifecycle) {
+        const { api } = lifecycle.extra as ThunkExtra;
+        await followPushes((listener) => api.onWallChanged(listener), lifecycle);
       },
     }),
     wallCommand: build.mutation<WallCommandResult, WallCommand>({
