@@ -89,6 +89,7 @@ test('exposes exactly the contract as window.mdcHost, and no Node', async () => 
 test('answers getAppInfo over IPC, and refuses a malformed request', async () => {
   const info = await page.evaluate(() => (window as unknown as PageGlobals).mdcHost!.getAppInfo({}));
   expect(info).toMatchObject({ ok: true, value: { host: 'electron', name: '煤矿应急指挥调度台' } });
+  expect(['os-keychain', 'file-0600']).toContain((info as { value: { secretProtection: string } }).value.secretProtection);
   const bad = await page.evaluate(() => (window as unknown as PageGlobals).mdcHost!.getAppInfo({ unexpected: true }));
   expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
 });

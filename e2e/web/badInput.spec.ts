@@ -47,6 +47,8 @@ test.describe('bad input gets a clear message and breaks nothing', () => {
   test('a wrong Janus URL shows the platform offline with the reason; the others keep working', async ({ console, host }) => {
     await console.open(host.url);
     await console.nav('settings').click();
+    // The web host has no OS keychain: the settings page says where credentials are and how they are kept.
+    await expect(console.page.getByTestId('secrets-warning')).toContainText('0600');
     const form = console.page.locator('.settings-page__form');
     await form.getByPlaceholder('名称').fill('错误地址');
     await form.getByPlaceholder(/标识/).fill('wrong');

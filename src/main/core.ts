@@ -10,6 +10,7 @@ import { SettingsService } from './services/settingsService';
 import { openStore } from './services/store';
 import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
+import { FileSecretStore, type Cipher } from './services/secretStore';
 import { WallService } from './wall/wallService';
 import path from 'node:path';
 
@@ -24,6 +25,8 @@ export type CoreOptions = {
   sqliteBinding?: string;
   /** Who acts in the audit log until user sign-in exists (issue: roles). */
   actor?: string;
+  /** Electron's safeStorage as a cipher for secrets; without it they sit in a 0600 file. */
+  secretCipher?: Cipher | null;
 };
 
 /** Typed subscription to the host events, used by both hosts to forward them. */
@@ -50,6 +53,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   owned.add(toDisposable(() => db.close()));
   const settings = new SettingsService(db, (key, reason) => log.warn({ key }, `stored setting ignored: ${reason}`));
   const audit = new AuditLog(db);
+  const secrets = new FileSecretStore(path.join(options.dataDir, 'secrets.json'), options.secretCipher ?? null);
+  if (secrets.protection === 'file-0600') log.warn({ file: 'secrets.json' }, 'no OS keychain here: secrets are kept in a 0600 file');
   const relay = new MpegRelay({ log: (level, msg, extra) => log[level](extra ?? {}, msg) });
   await relay.start();
   const registry = owned.add(new BackendRegistry(log.child({ part: 'backends' })));
@@ -65,7 +70,14 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   owned.add(settings.onDidChange((s) => registry.configure(s.backends)));
 
   const handlers: ConsoleHandlers = {
-    getAppInfo: async () => ({ name: '煤矿应急指挥调度台', version: options.version, host: options.host, startedAt, dataDir: options.dataDir }),
+    getAppInfo: async () => ({
+      name: '煤矿应急指挥调度台',
+      version: options.version,
+      host: options.host,
+      startedAt,
+      dataDir: options.dataDir,
+      secretProtection: secrets.protection,
+    }),
     getCatalogue: async () => registry.catalogue(),
     refreshCatalogue: async () => registry.refresh(),
     openStream: async ({ channelId, accept, profile }) => {

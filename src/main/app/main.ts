@@ -11,6 +11,7 @@ import { bindConsoleIpc } from './ipcBridge';
 import { createRendererHandler } from './rendererProtocol';
 import { APP_SCHEME, chromiumSwitches } from './security';
 import { applySessionPolicy } from './sessionPolicy';
+import { safeStorageCipher } from './safeStorageCipher';
 import { quitCleanly } from './shutdown';
 import { locateSqliteBinding } from './sqliteBinding';
 import { WallWindows } from './wallWindows';
@@ -44,7 +45,7 @@ async function start(log: Logger): Promise<void> {
   const binding = locateSqliteBinding({ isPackaged: app.isPackaged, appRoot: paths.root, resourcesPath: process.resourcesPath });
   if (!binding.ok) return fail(log, binding.message);
   const version = readAppVersion(paths.root);
-  const core = await createConsoleCore({ host: 'electron', dataDir, log, version, sqliteBinding: binding.path });
+  const core = await createConsoleCore({ host: 'electron', dataDir, log, version, sqliteBinding: binding.path, secretCipher: safeStorageCipher() });
   log.info({ version, dataDir, sqlite: binding.source }, 'electron host starting');
   const labBackend = app.commandLine.getSwitchValue('lab-backend');
   if (labBackend && !app.isPackaged) await registerLabBackend(core, labBackend, log);

@@ -24,6 +24,8 @@ export const requestContract = {
       host: z.enum(['electron', 'web']),
       startedAt: z.number(),
       dataDir: z.string(),
+      /** How secrets (backend passwords) are kept: OS keychain (Electron) or a 0600 file (web host: warn). */
+      secretProtection: z.enum(['os-keychain', 'file-0600']),
     }),
     timeoutMs: 5_000,
   },

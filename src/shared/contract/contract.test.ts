@@ -37,7 +37,7 @@ describe('ConsoleApi contract', () => {
 
   it('round-trips a valid request', async () => {
     const { api } = connect(
-      handlers({ getAppInfo: async () => ({ name: 'x', version: '1', host: 'web', startedAt: 1, dataDir: '/d' }) }),
+      handlers({ getAppInfo: async () => ({ name: 'x', version: '1', host: 'web', startedAt: 1, dataDir: '/d', secretProtection: 'file-0600' }) }),
     );
     await expect(api.getAppInfo({})).resolves.toMatchObject({ host: 'web' });
   });

@@ -1,8 +1,8 @@
-import { App as AntApp, Button, Card, Form, Input, Popconfirm, Switch, Table, Tag } from 'antd';
+import { Alert, App as AntApp, Button, Card, Form, Input, Popconfirm, Switch, Table, Tag } from 'antd';
 import { janusBackendConfigSchema, type BackendConfig } from '../../../shared/domain/settings';
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
-import { useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
+import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
 type FormValues = { id: string; name: string; url: string; enabled: boolean };
 
@@ -11,6 +11,7 @@ export function SettingsPage() {
   const t = useT();
   const { message } = AntApp.useApp();
   const { data: settings } = useGetSettingsQuery();
+  const { data: appInfo } = useGetAppInfoQuery();
   const { data: catalogue } = useGetCatalogueQuery();
   const { data: audit } = useListAuditQuery(100);
   const [save, saveState] = useSaveBackendMutation();
@@ -35,6 +36,9 @@ export function SettingsPage() {
 
   return (
     <div className="settings-page">
+      {appInfo?.secretProtection === 'file-0600' ? (
+        <Alert type="warning" showIcon message={t('settings.secretsInFile')} description={t('settings.secretsInFileDetail', { dir: appInfo.dataDir })} data-testid="secrets-warning" />
+      ) : null}
       <Card title={t('settings.backends')} size="small">
         <Table<BackendConfig>
           rowKey="id"

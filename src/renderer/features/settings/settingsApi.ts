@@ -1,9 +1,11 @@
 import type { BackendConfig, Settings } from '../../../shared/domain/settings';
 import type { AuditEntry } from '../../../shared/domain/audit';
 import { consoleApi } from '../../api/consoleApiSlice';
+import type { RequestOutput } from '../../../shared/contract/consoleApi';
 
 export const settingsApi = consoleApi.injectEndpoints({
   endpoints: (build) => ({
+    getAppInfo: build.query<RequestOutput<'getAppInfo'>, void>({ query: () => ({ method: 'getAppInfo', input: {} }) }),
     getSettings: build.query<Settings, void>({ query: () => ({ method: 'getSettings', input: {} }), providesTags: ['Settings'] }),
     saveBackend: build.mutation<Settings, BackendConfig>({
       query: (config) => ({ method: 'saveBackend', input: config }),
@@ -17,4 +19,4 @@ export const settingsApi = consoleApi.injectEndpoints({
   }),
 });
 
-export const { useGetSettingsQuery, useSaveBackendMutation, useRemoveBackendMutation, useListAuditQuery } = settingsApi;
+export const { useGetAppInfoQuery, useGetSettingsQuery, useSaveBackendMutation, useRemoveBackendMutation, useListAuditQuery } = settingsApi;
