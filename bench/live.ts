@@ -38,7 +38,7 @@ async function openPage(browser: Awaited<ReturnType<typeof chromium.launch>>, ho
   return page;
 }
 
-async function setTransport(page: Page, label: 'WebRTC' | 'JSMpeg'): Promise<void> {
+async function setTransport(page: Page, label: 'WebRTC' | 'JSMpeg' | 'FLV'): Promise<void> {
   await page.getByTestId('transport-switch').getByText(label, { exact: true }).click();
 }
 
@@ -103,7 +103,7 @@ async function latencySamples(page: Page, channelId: string, n: number): Promise
   return page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
 }
 
-async function measurePath(page: Page, lab: Lab, label: 'WebRTC' | 'JSMpeg') {
+async function measurePath(page: Page, lab: Lab, label: 'WebRTC' | 'JSMpeg' | 'FLV') {
   await setTransport(page, label);
   const clip = lab.channels.find((c) => !c.live)!;
   const clipId = `lab:${clip.mountpointId}`;
@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const page = await openPage(browser, host);
     const janus = await measurePath(page, lab, 'WebRTC');
     const jsmpeg = await measurePath(page, lab, 'JSMpeg');
-    const result = { janus, jsmpeg, startupMs: summarise(startup).median, startup: summarise(startup), trials: TRIALS };
+    const flv = await measurePath(page, lab, 'FLV');
+    const result = { janus, jsmpeg, flv, startupMs: summarise(startup).median, startup: summarise(startup), trials: TRIALS };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await browser.close();

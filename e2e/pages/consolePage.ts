@@ -1,5 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** The wall toolbar's transport choices, as labelled. */
+export type Transport = 'Auto' | 'WebRTC' | 'JSMpeg' | 'FLV';
+
 /** Page object of the console, keyed on data-* hooks, never on styling. */
 export class ConsolePage {
   constructor(readonly page: Page) {}
@@ -76,7 +79,7 @@ export class ConsolePage {
     await this.tile(index).click({ position: { x: 20, y: 60 } });
   }
 
-  async setTransport(label: 'Auto' | 'WebRTC' | 'JSMpeg'): Promise<void> {
+  async setTransport(label: Transport): Promise<void> {
     const text = label === 'Auto' ? '自动' : label;
     await this.page.getByTestId('transport-switch').getByText(text, { exact: true }).click();
   }
@@ -88,7 +91,7 @@ export class ConsolePage {
   }
 
   /** Opens the console, finds the channel by name and plays it in `tile` over `transport`, until it plays. */
-  async playLive(url: string, channel: { id: string; name: string }, tile: number, transport: 'Auto' | 'WebRTC' | 'JSMpeg'): Promise<void> {
+  async playLive(url: string, channel: { id: string; name: string }, tile: number, transport: Transport): Promise<void> {
     await this.open(url);
     await this.setTransport(transport);
     await this.search(channel.name);

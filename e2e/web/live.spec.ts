@@ -49,6 +49,17 @@ test.describe('device tree and live video against the lab (real Janus, real ffmp
     expect(await pictureContrast(console.page, channelId(ch.mountpointId))).toBeGreaterThan(10);
   });
 
+  test("plays a channel over mpegts.js (FLV remux of the camera's H.264)", async ({ console, host, lab }) => {
+    const ch = lab.channels.filter((c) => !c.live)[2]!;
+    const id = channelId(ch.mountpointId);
+    await console.playLive(host.url, { id, name: ch.name }, 2, 'FLV');
+    await expect(console.tile(2)).toHaveAttribute('data-kind', 'flv');
+    await expect(console.tile(2)).toHaveAttribute('data-decode-path', 'mse');
+    const frames = await framesDuring(console.page, id, 3_000);
+    expect(frames, 'frames decoded in 3 s over mpegts.js').toBeGreaterThan(40);
+    expect(await pictureContrast(console.page, id)).toBeGreaterThan(10);
+  });
+
   test('a tile recovers by itself when Janus is killed and started again', async ({ console, host, lab, errors }) => {
     // While Janus is down the browser logs failed WebSocket connections: expected here, and only here.
     errors.expect(/WebSocket connection to 'ws:\/\/198\.18\.0\.1:8188\/' failed/);

@@ -12,7 +12,13 @@ export type BackendHealth = { state: BackendState; message: string | null };
 /** A transport-level description of how to play one channel; the stream service turns it into a StreamSource. */
 export type PlayTarget =
   | { kind: 'janus-webrtc'; server: string; mountpointId: number }
-  | { kind: 'jsmpeg-ws'; /** rtsp:// or MPEG-TS url the relay reads */ sourceUrl: string };
+  | { kind: 'jsmpeg-ws'; /** rtsp:// or MPEG-TS url the relay reads */ sourceUrl: string }
+  /** FLV the backend serves itself (http(s):// or ws(s)://, e.g. ZLMediaKit flv / ws_flv); `live` defaults to true. */
+  | { kind: 'flv'; url: string; live?: boolean }
+  /** FLV made by the console's relay: the source's H.264 copied (no transcoding) from this rtsp:// or MPEG-TS url. */
+  | { kind: 'flv-relay'; sourceUrl: string }
+  /** An HLS playlist the backend serves. */
+  | { kind: 'hls'; url: string };
 
 export type BackendCapabilities = { ptz: boolean; playback: boolean; download: boolean; talk: boolean };
 

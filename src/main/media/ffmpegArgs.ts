@@ -1,4 +1,4 @@
-/** Source URL validation, log redaction and the ffmpeg command line of the MPEG-1 relay. */
+/** Source URL validation, log redaction and the ffmpeg command lines of the relay (MPEG-1 transcode, FLV remux). */
 
 export type RelaySourceScheme = 'rtsp' | 'udp' | 'http' | 'https';
 
@@ -41,36 +41,8 @@ export const DEFAULT_ENCODE: RelayEncodeOptions = { videoKbps: 1500, gop: 12 };
 
 /** The ffmpeg argument list (without the executable) that turns `sourceUrl` into MPEG-TS/MPEG-1 on stdout. */
 export function buildFfmpegArgs(sourceUrl: string, enc: RelayEncodeOptions = DEFAULT_ENCODE): string[] {
-  const { scheme } = parseSourceUrl(sourceUrl);
-  const input: string[] = ['-fflags', 'nobuffer', '-flags', 'low_delay'];
-  const inputUrl = scheme === 'udp' ? bindUdpToItsHost(sourceUrl) : sourceUrl;
-  switch (scheme) {
-    case 'rtsp':
-      // TCP interleaved: no UDP port ranges to open, no loss on a busy LAN; 5 s socket timeout.
-      input.push('-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '500000', '-analyzeduration', '500000');
-      break;
-    case 'udp':
-      // Small probe: an H.264 MPEG-TS source needs only its SPS/PPS and one keyframe.
-      input.push('-f', 'mpegts', '-probesize', '32768', '-analyzeduration', '0');
-      break;
-    case 'http':
-    case 'https':
-      input.push('-f', 'mpegts', '-probesize', '131072', '-analyzeduration', '300000');
-      break;
-  }
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    ...input,
-    '-i',
-    inputUrl,
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
+    ...inputArgs(sourceUrl, false),
     '-c:v',
     'mpeg1video',
     '-pix_fmt',
@@ -96,6 +68,50 @@ export function buildFfmpegArgs(sourceUrl: string, enc: RelayEncodeOptions = DEF
     '1',
     'pipe:1',
   ];
+}
+
+/**
+ * The ffmpeg argument list that remuxes `sourceUrl`'s H.264 video into FLV on stdout without transcoding
+ * (`-c:v copy`), for MSE players (mpegts.js) — what ZLMediaKit serves as ws-flv, made by the console itself.
+ */
+export function buildFlvRemuxArgs(sourceUrl: string): string[] {
+  return [
+    ...inputArgs(sourceUrl, true),
+    '-c:v',
+    'copy',
+    '-f',
+    'flv',
+    // A live stream: no seeking back to write duration/size, no trailing index.
+    '-flvflags',
+    'no_duration_filesize',
+    '-flush_packets',
+    '1',
+    'pipe:1',
+  ];
+}
+
+/** Input options, the input and the stream selection shared by both recipes. */
+function inputArgs(sourceUrl: string, copy: boolean): string[] {
+  const { scheme } = parseSourceUrl(sourceUrl);
+  const input: string[] = ['-fflags', 'nobuffer', '-flags', 'low_delay'];
+  const inputUrl = scheme === 'udp' ? bindUdpToItsHost(sourceUrl) : sourceUrl;
+  switch (scheme) {
+    case 'rtsp':
+      // TCP interleaved: no UDP port ranges to open, no loss on a busy LAN; 5 s socket timeout.
+      input.push('-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '500000', '-analyzeduration', '500000');
+      break;
+    case 'udp':
+      // Small probe: an H.264 MPEG-TS source needs only its SPS/PPS and one keyframe.
+      // Copying needs the stream's dimensions before the FLV header can be written: probe up to half a second.
+      if (copy) input.push('-f', 'mpegts', '-probesize', '500000', '-analyzeduration', '500000');
+      else input.push('-f', 'mpegts', '-probesize', '32768', '-analyzeduration', '0');
+      break;
+    case 'http':
+    case 'https':
+      input.push('-f', 'mpegts', '-probesize', '131072', '-analyzeduration', '300000');
+      break;
+  }
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input, '-i', inputUrl, '-map', '0:v:0', '-an', '-sn', '-dn'];
 }
 
 /**

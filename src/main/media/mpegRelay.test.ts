@@ -1,10 +1,12 @@
 // @vitest-environment node
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ConsoleError } from '../../shared/contract/rpc';
 import { MpegRelay, RelayCloseCode, RelaySourceError, type RelayStatus } from './mpegRelay';
+import { FLV_CODEC_AVC, FLV_TAG_VIDEO, parseFlv, videoTagInfo } from './flvTags';
 import { parseTsHeader, startsWithSequenceHeader, TS_PACKET_SIZE } from './tsPackets';
 
 /**
@@ -436,3 +438,99 @@ describe('instant replay through the relay', () => {
     expect(r3.bytes).toBe(bytesAtClose);
   });
 });
+
+type FlvViewer = { ws: WebSocket; openedAt: number; firstKeyMs: number | null; data: Buffer[]; closed: { code: number } | null };
+
+function connectFlvViewer(url: string): FlvViewer {
+  const ws = new WebSocket(url);
+  const v: FlvViewer = { ws, openedAt: performance.now(), firstKeyMs: null, data: [], closed: null };
+  ws.on('message', (data: Buffer) => {
+    v.data.push(data);
+    if (v.firstKeyMs === null && parseFlv(Buffer.concat(v.data)).tags.some((t) => t.type === FLV_TAG_VIDEO && videoTagInfo(t.data).keyframe && videoTagInfo(t.data).avcPacketType === 1)) {
+      v.firstKeyMs = performance.now() - v.openedAt;
+    }
+  });
+  ws.on('close', (code) => (v.closed = { code }));
+  ws.on('error', () => undefined);
+  return v;
+}
+
+function flvOf(v: FlvViewer) {
+  const all = Buffer.concat(v.data);
+  const parsed = parseFlv(all);
+  const video = parsed.tags.filter((t) => t.type === FLV_TAG_VIDEO);
+  return { all, parsed, video, frames: video.filter((t) => videoTagInfo(t.data).avcPacketType === 1) };
+}
+
+describe('FLV remux through the relay (H.264 copied, no transcoding)', () => {
+  it('sends an FLV stream of AVC video tags starting at a keyframe, shared per source, with ffmpeg copying', async () => {
+    const relay = await newRelay({ lingerMs: 1000 });
+    const t = relay.issueFlvTicket(sourceUrl);
+    expect(t.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/relay\?ticket=[\w-]{20,}$/);
+    const cold = connectFlvViewer(t.url);
+    await waitFor(() => cold.firstKeyMs !== null, 4000, 'cold FLV keyframe');
+    measured.flvColdFirstKeyframeMs = Math.round(cold.firstKeyMs ?? -1);
+
+    const warm = connectFlvViewer(relay.issueFlvTicket(sourceUrl).url);
+    await waitFor(() => warm.firstKeyMs !== null, 1000, 'warm FLV keyframe');
+    measured.flvWarmFirstKeyframeMs = Math.round(warm.firstKeyMs ?? -1);
+    expect(warm.firstKeyMs).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    for (const v of [cold, warm]) {
+      const { all, parsed, video, frames } = flvOf(v);
+      expect(all.subarray(0, 3).toString('latin1')).toBe('FLV');
+      expect(parsed.header).toBe(true);
+      // Exactly one stream header, an AVC sequence header before the first frame, and the first frame a keyframe.
+      expect(all.indexOf('FLV', 3, 'latin1')).toBe(-1);
+      expect(video.every((tag) => videoTagInfo(tag.data).codecId === FLV_CODEC_AVC)).toBe(true);
+      expect(videoTagInfo(video[0]!.data).avcPacketType).toBe(0);
+      expect(videoTagInfo(frames[0]!.data).keyframe).toBe(true);
+      // 25 fps source, >= 1.5 s watched: dozens of frames, timestamps never going back.
+      expect(frames.length).toBeGreaterThan(30);
+      for (let i = 1; i < frames.length; i++) expect(frames[i]!.timestamp).toBeGreaterThanOrEqual(frames[i - 1]!.timestamp);
+    }
+
+    const src = relay.sources();
+    expect(src).toHaveLength(1);
+    expect(src[0]).toMatchObject({ format: 'flv', viewers: 2 });
+    // The child copies the H.264: no encoder on its command line.
+    const cmdline = readFileSync(`/proc/${src[0]!.pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining(['-c:v', 'copy', '-f', 'flv']));
+    expect(cmdline).not.toContain('mpeg1video');
+    // Instant replay is for the MPEG-1 channels only.
+    expect(() => relay.issueReplayTicket(sourceUrl, 5)).toThrow(ConsoleError);
+
+    const pid = src[0]!.pid as number;
+    await closeFlv(cold);
+    await closeFlv(warm);
+    await waitFor(() => !isAlive(pid), 4000, 'FLV child exit after linger');
+  });
+
+  it('keeps a viewer through an ffmpeg restart: no second header, timestamps continue', async () => {
+    const relay = await newRelay({ channel: { backoffMs: { first: 200, max: 1000 } } });
+    const v = connectFlvViewer(relay.issueFlvTicket(sourceUrl).url);
+    await waitFor(() => v.firstKeyMs !== null, 4000, 'FLV keyframe');
+    const pid1 = relay.sources()[0]?.pid as number;
+    const before = flvOf(v).frames.length;
+    process.kill(pid1, 'SIGKILL');
+    await waitFor(() => {
+      const p = relay.sources()[0]?.pid;
+      return typeof p === 'number' && p !== pid1;
+    }, 3000, 'new child');
+    await waitFor(() => flvOf(v).frames.length > before + 25, 5000, 'frames after restart');
+    expect(v.closed).toBeNull();
+    const { all, frames } = flvOf(v);
+    expect(all.indexOf('FLV', 3, 'latin1')).toBe(-1);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.timestamp).toBeGreaterThanOrEqual(frames[i - 1]!.timestamp);
+    await closeFlv(v);
+  });
+});
+
+function closeFlv(v: FlvViewer): Promise<void> {
+  if (v.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((r) => {
+    v.ws.once('close', () => r());
+    v.ws.close();
+  });
+}

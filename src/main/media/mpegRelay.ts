@@ -6,13 +6,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Emitter, type Disposable } from '../../shared/lifecycle';
 import { ConsoleError } from '../../shared/contract/rpc';
 import { parseSourceUrl, redactUrls } from './ffmpegArgs';
-import { RelayChannel, type RelayChannelOptions } from './relayChannel';
+import { RelayChannel, type RelayChannelOptions, type RelayFormat } from './relayChannel';
 import { RelayCloseCode, type RelayLog, type RelayStatus } from './relayProtocol';
 import type { ReplayClip } from './replayBuffer';
 import { ReplaySession } from './replaySession';
 
 export { RelayCloseCode, type RelayStatus, type RelayState, type RelayLog } from './relayProtocol';
 export { RelaySourceError } from './ffmpegArgs';
+export type { RelayFormat } from './relayChannel';
 
 export type MpegRelayOptions = {
   ffmpegPath?: string;
@@ -30,6 +31,8 @@ export type MpegRelayOptions = {
 
 export type RelaySourceInfo = {
   sourceUrl: string;
+  /** 'mpeg1-ts' for jsmpeg viewers, 'flv' for the H.264 remux (MSE viewers). */
+  format: RelayFormat;
   state: RelayStatus['state'];
   viewers: number;
   pid: number | null;
@@ -41,6 +44,7 @@ type Ticket = {
   id: string;
   token: string;
   sourceUrl: string;
+  format: RelayFormat;
   expiry: NodeJS.Timeout | null;
   used: boolean;
   /** Live viewer: the channel it joined. */
@@ -53,9 +57,15 @@ type Ticket = {
 
 const RELAY_PATH = '/relay';
 
+function channelKey(format: RelayFormat, sourceUrl: string): string {
+  // The MPEG-1 channels keep the bare URL as key (instant replay looks them up by it).
+  return format === 'mpeg1-ts' ? sourceUrl : `${format} ${sourceUrl}`;
+}
+
 /**
- * RTSP / MPEG-TS source -> MPEG-TS with MPEG-1 video over WebSocket, for jsmpeg.
- * One loopback HTTP/WebSocket server; one ffmpeg per source shared by its viewers;
+ * RTSP / MPEG-TS source -> MPEG-TS with MPEG-1 video over WebSocket, for jsmpeg; or, in remux mode, the
+ * source's H.264 copied into FLV over WebSocket, for MSE players (mpegts.js).
+ * One loopback HTTP/WebSocket server; one ffmpeg per source and format shared by its viewers;
  * every viewer comes in with a one-off ticket.
  */
 export class MpegRelay {
@@ -64,6 +74,7 @@ export class MpegRelay {
   private port = 0;
   private readonly tickets = new Map<string, Ticket>(); // by token
   private readonly ticketsById = new Map<string, Ticket>();
+  /** By channelKey(format, sourceUrl): one ffmpeg per source and output format. */
   private readonly channels = new Map<string, RelayChannel>();
   private readonly replays = new Set<ReplaySession>();
   private readonly status = new Emitter<RelayStatus>();
@@ -110,7 +121,18 @@ export class MpegRelay {
   issueTicket(sourceUrl: string): { url: string; ticketId: string } {
     this.checkUsable();
     parseSourceUrl(sourceUrl);
-    return this.newTicket(sourceUrl, null);
+    return this.newTicket(sourceUrl, 'mpeg1-ts', null);
+  }
+
+  /**
+   * A one-off ticket for one viewer of `sourceUrl` remuxed to FLV (H.264 copied, no transcoding): a ws://
+   * URL whose messages are an FLV stream (header, onMetaData, AVC sequence header, tags from a keyframe).
+   * Shared per source with the same linger and restart rules as the MPEG-1 channels.
+   */
+  issueFlvTicket(sourceUrl: string): { url: string; ticketId: string } {
+    this.checkUsable();
+    parseSourceUrl(sourceUrl);
+    return this.newTicket(sourceUrl, 'flv', null);
   }
 
   /**
@@ -124,7 +146,7 @@ export class MpegRelay {
     if (!Number.isFinite(seconds) || seconds <= 0) throw new ConsoleError('bad-request', `回放时长无效: ${seconds}`);
     const clip = this.channels.get(sourceUrl)?.replayClip(seconds) ?? null;
     if (!clip) throw new ConsoleError('unsupported', '该通道最近没有经本机转码播放，无即时回放缓存');
-    return this.newTicket(sourceUrl, clip);
+    return this.newTicket(sourceUrl, 'mpeg1-ts', clip);
   }
 
   private checkUsable(): void {
@@ -132,10 +154,10 @@ export class MpegRelay {
     if (!this.server) throw new Error('MpegRelay.start() has not completed');
   }
 
-  private newTicket(sourceUrl: string, replay: ReplayClip | null): { url: string; ticketId: string } {
+  private newTicket(sourceUrl: string, format: RelayFormat, replay: ReplayClip | null): { url: string; ticketId: string } {
     const token = randomBytes(24).toString('base64url');
     const id = randomBytes(6).toString('hex');
-    const ticket: Ticket = { id, token, sourceUrl, expiry: null, used: false, channel: null, replay, session: null };
+    const ticket: Ticket = { id, token, sourceUrl, format, expiry: null, used: false, channel: null, replay, session: null };
     ticket.expiry = setTimeout(() => {
       if (!ticket.used) this.forgetTicket(ticket);
     }, this.ticketTtlMs);
@@ -162,6 +184,7 @@ export class MpegRelay {
   sources(): RelaySourceInfo[] {
     return [...this.channels.values()].map((c) => ({
       sourceUrl: c.sourceUrl,
+      format: c.format,
       state: c.currentState,
       viewers: c.viewerCount,
       pid: c.pid,
@@ -240,29 +263,31 @@ export class MpegRelay {
   }
 
   private attachViewer(ticket: Ticket, ws: WebSocket): void {
-    let channel = this.channels.get(ticket.sourceUrl);
+    const key = channelKey(ticket.format, ticket.sourceUrl);
+    let channel = this.channels.get(key);
     if (!channel) {
       const created: RelayChannel = new RelayChannel(ticket.sourceUrl, {
         ...this.opts.channel,
+        format: ticket.format,
         ffmpegPath: this.ffmpegPath,
         lingerMs: this.lingerMs,
         log: this.opts.log,
         onStatus: (s) => this.status.fire(s),
         onIdle: () => {
-          if (this.channels.get(ticket.sourceUrl) === created && created.viewerCount === 0) {
-            this.channels.delete(ticket.sourceUrl);
+          if (this.channels.get(key) === created && created.viewerCount === 0) {
+            this.channels.delete(key);
           }
         },
       });
       channel = created;
-      this.channels.set(ticket.sourceUrl, channel);
+      this.channels.set(key, channel);
     }
     ticket.channel = channel;
     ws.once('close', () => {
       // The viewer is gone: the ticket cannot be used again, drop the bookkeeping.
       this.ticketsById.delete(ticket.id);
     });
-    this.opts.log('info', 'relay: viewer connected', { source: redactUrls(ticket.sourceUrl), ticketId: ticket.id });
+    this.opts.log('info', 'relay: viewer connected', { source: redactUrls(ticket.sourceUrl), format: ticket.format, ticketId: ticket.id });
     channel.addViewer(ws, ticket.id);
   }
 

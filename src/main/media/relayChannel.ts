@@ -1,12 +1,71 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
-import { buildFfmpegArgs, redactUrls } from './ffmpegArgs';
+import { buildFfmpegArgs, buildFlvRemuxArgs, redactUrls } from './ffmpegArgs';
+import { FlvCache } from './flvTags';
 import { RelayCloseCode, type RelayLog, type RelayState, type RelayStatus } from './relayProtocol';
 import { DEFAULT_REPLAY_BUFFER, ReplayBuffer, type ReplayBufferOptions, type ReplayClip } from './replayBuffer';
 import { GopCache, TsAligner } from './tsPackets';
 
+/**
+ * What a channel sends: 'mpeg1-ts' = MPEG-TS with MPEG-1 video transcoded for jsmpeg (with instant replay);
+ * 'flv' = the source's H.264 copied into FLV for MSE players (mpegts.js), no transcoding.
+ */
+export type RelayFormat = 'mpeg1-ts' | 'flv';
+
+/** Cuts a recipe's output into units a viewer can take and keeps a decodable start for late viewers. */
+interface OutputFramer {
+  /** A new ffmpeg run starts. */
+  restart(): void;
+  /** Whole units ready for started viewers, and whether a decodable start (GOP / keyframe) was among them. */
+  push(chunk: Buffer): { data: Buffer; sawStart: boolean };
+  /** What a new viewer gets first; null until there is a decodable start. */
+  snapshot(): Buffer | null;
+  clear(): void;
+}
+
+class TsFramer implements OutputFramer {
+  private aligner = new TsAligner();
+  private readonly cache: GopCache;
+  constructor(maxBytes: number) {
+    this.cache = new GopCache(maxBytes);
+  }
+  restart(): void {
+    this.aligner = new TsAligner();
+    this.cache.clear();
+  }
+  push(chunk: Buffer): { data: Buffer; sawStart: boolean } {
+    const data = this.aligner.push(chunk);
+    return { data, sawStart: data.length > 0 && this.cache.push(data) };
+  }
+  snapshot(): Buffer | null {
+    return this.cache.snapshot();
+  }
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+type Recipe = {
+  args: (sourceUrl: string) => string[];
+  framer: (cacheBytes: number) => OutputFramer;
+  /** Keep the instant-replay buffer of the output. */
+  replay: boolean;
+  /**
+   * A new run sends started viewers a fresh snapshot (MPEG-TS: PAT/PMT + GOP again); FLV viewers must not
+   * see a second stream header, so they carry on with the new run's tags (timestamps continued by FlvCache).
+   */
+  resyncOnRestart: boolean;
+};
+
+const RECIPES: Record<RelayFormat, Recipe> = {
+  'mpeg1-ts': { args: (u) => buildFfmpegArgs(u), framer: (n) => new TsFramer(n), replay: true, resyncOnRestart: true },
+  flv: { args: buildFlvRemuxArgs, framer: (n) => new FlvCache(n), replay: false, resyncOnRestart: false },
+};
+
 export type RelayChannelOptions = {
   ffmpegPath: string;
+  /** Output recipe (default 'mpeg1-ts'). */
+  format?: RelayFormat;
   lingerMs: number;
   log: RelayLog;
   onStatus: (status: RelayStatus) => void;
@@ -38,10 +97,10 @@ export class RelayChannel {
   private child: ChildProcess | null = null;
   private childExited: Promise<void> = Promise.resolve();
   private state: RelayState = 'stopped';
-  private cache: GopCache;
+  private readonly recipe: Recipe;
+  private readonly cache: OutputFramer;
   /** The last minute of output for instant replay; lives as long as the channel runs (linger included). */
   private readonly replay: ReplayBuffer;
-  private aligner = new TsAligner();
   private failures = 0;
   private runStartedAt = 0;
   private runSawHeader = false;
@@ -52,7 +111,7 @@ export class RelayChannel {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private disposed = false;
-  private readonly o: Required<Omit<RelayChannelOptions, 'onStatus' | 'onIdle' | 'log'>>;
+  private readonly o: Required<Omit<RelayChannelOptions, 'onStatus' | 'onIdle' | 'log' | 'format'>>;
   private readonly logSource: string;
 
   constructor(
@@ -71,11 +130,16 @@ export class RelayChannel {
       viewerBuffer: opts.viewerBuffer ?? { softBytes: 1024 * 1024, hardBytes: 8 * 1024 * 1024, slowMs: 2000 },
       replayBuffer: opts.replayBuffer ?? DEFAULT_REPLAY_BUFFER,
     };
-    this.cache = new GopCache(this.o.gopCacheBytes);
+    this.recipe = RECIPES[opts.format ?? 'mpeg1-ts'];
+    this.cache = this.recipe.framer(this.o.gopCacheBytes);
     this.replay = new ReplayBuffer(this.o.replayBuffer);
     this.logSource = redactUrls(sourceUrl);
     // Validate early so a bad URL never reaches spawn().
-    buildFfmpegArgs(sourceUrl);
+    this.recipe.args(sourceUrl);
+  }
+
+  get format(): RelayFormat {
+    return this.opts.format ?? 'mpeg1-ts';
   }
 
   get pid(): number | null {
@@ -222,16 +286,15 @@ export class RelayChannel {
   private spawnChild(): void {
     if (this.disposed) return;
     this.clearRestart();
-    const args = buildFfmpegArgs(this.sourceUrl);
-    this.cache.clear();
+    const args = this.recipe.args(this.sourceUrl);
+    this.cache.restart();
     this.replay.discontinuity();
-    this.aligner = new TsAligner();
     this.runStartedAt = Date.now();
     this.lastDataAt = this.runStartedAt;
     this.runSawHeader = false;
     this.lastStderr = [];
     this.stderrLinesLogged = 0;
-    for (const v of this.viewers) v.synced = false;
+    if (this.recipe.resyncOnRestart) for (const v of this.viewers) v.synced = false;
     this.setState(this.failures > 0 ? 'restarting' : 'starting');
 
     const child = spawn(this.o.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
@@ -245,10 +308,9 @@ export class RelayChannel {
     child.stdout?.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
       this.lastDataAt = Date.now();
-      const aligned = this.aligner.push(chunk);
+      const { data: aligned, sawStart: sawHeader } = this.cache.push(chunk);
       if (aligned.length === 0) return;
-      const sawHeader = this.cache.push(aligned);
-      this.replay.push(aligned, performance.now());
+      if (this.recipe.replay) this.replay.push(aligned, performance.now());
       if (sawHeader && !this.runSawHeader) {
         this.runSawHeader = true;
         this.setState('streaming');

@@ -7,6 +7,8 @@ import type { BackendRegistry } from '../connectors/backendRegistry';
 /** The part of the jsmpeg relay the stream service needs. */
 export interface RelayTickets {
   issueTicket(sourceUrl: string): { url: string; ticketId: string };
+  /** A one-off ticket for the source's H.264 remuxed to FLV (no transcoding), for MSE players. */
+  issueFlvTicket(sourceUrl: string): { url: string; ticketId: string };
   revokeTicket(ticketId: string): void;
   /**
    * A ticket that replays the last `seconds` the relay kept of this source, paced in real time; throws
@@ -34,13 +36,28 @@ export class StreamSessions {
     if (!kind) throw new ConsoleError('not-found', `通道 ${channel.name} 不支持所需的播放方式 (${accept.join(', ')})`);
     const target = await this.registry.play(channelId, kind, profile);
     const sessionId = randomUUID();
-    if (target.kind === 'janus-webrtc') {
-      this.sessions.set(sessionId, { channelId, ticketId: null });
-      return { kind: 'janus-webrtc', sessionId, channelId, server: target.server, mountpointId: target.mountpointId, iceServers: [] };
+    switch (target.kind) {
+      case 'janus-webrtc':
+        this.sessions.set(sessionId, { channelId, ticketId: null });
+        return { kind: 'janus-webrtc', sessionId, channelId, server: target.server, mountpointId: target.mountpointId, iceServers: [] };
+      case 'flv':
+        // Served by the backend itself: nothing to release here beyond the session.
+        this.sessions.set(sessionId, { channelId, ticketId: null });
+        return { kind: 'flv', sessionId, channelId, url: target.url, live: target.live ?? true };
+      case 'hls':
+        this.sessions.set(sessionId, { channelId, ticketId: null });
+        return { kind: 'hls', sessionId, channelId, url: target.url };
+      case 'flv-relay': {
+        const ticket = this.relay.issueFlvTicket(target.sourceUrl);
+        this.sessions.set(sessionId, { channelId, ticketId: ticket.ticketId });
+        return { kind: 'flv', sessionId, channelId, url: ticket.url, live: true };
+      }
+      case 'jsmpeg-ws': {
+        const ticket = this.relay.issueTicket(target.sourceUrl);
+        this.sessions.set(sessionId, { channelId, ticketId: ticket.ticketId });
+        return { kind: 'jsmpeg-ws', sessionId, channelId, url: ticket.url };
+      }
     }
-    const ticket = this.relay.issueTicket(target.sourceUrl);
-    this.sessions.set(sessionId, { channelId, ticketId: ticket.ticketId });
-    return { kind: 'jsmpeg-ws', sessionId, channelId, url: ticket.url };
   }
 
   /** Instant replay of the last seconds of a channel, through the relay's buffer of its source. */

@@ -7,10 +7,11 @@ import { createPlayer, playerRegistry } from './createPlayer';
 import { createJanusSessionPool } from './janusSession';
 import { JanusWebrtcPlayer } from './janusWebrtcPlayer';
 import { classifyRelayClose, JsmpegPlayer } from './jsmpegPlayer';
+import { MsePlayer } from './msePlayer';
 
 describe('player registry', () => {
   it('has one factory per StreamSource kind and picks the class from kind', () => {
-    expect(Object.keys(playerRegistry).sort()).toEqual(['janus-webrtc', 'jsmpeg-ws']);
+    expect(Object.keys(playerRegistry).sort()).toEqual(['flv', 'hls', 'janus-webrtc', 'jsmpeg-ws']);
     const pool = createJanusSessionPool();
     const ctx = { janusPool: () => pool };
     const j = createPlayer(
@@ -23,6 +24,14 @@ describe('player registry', () => {
     expect(j.kind).toBe('janus-webrtc');
     expect(m).toBeInstanceOf(JsmpegPlayer);
     expect(m.kind).toBe('jsmpeg-ws');
+    const f = createPlayer({ kind: 'flv', sessionId: 's3', channelId: 'c3', url: 'ws://127.0.0.1:1/relay?ticket=y', live: true }, {}, ctx);
+    const h = createPlayer({ kind: 'hls', sessionId: 's4', channelId: 'c4', url: 'http://127.0.0.1:1/live/a.m3u8' }, {}, ctx);
+    expect(f).toBeInstanceOf(MsePlayer);
+    expect(f.kind).toBe('flv');
+    expect(h).toBeInstanceOf(MsePlayer);
+    expect(h.kind).toBe('hls');
+    f.dispose();
+    h.dispose();
     // Never mounted: dispose must still be safe and idempotent.
     j.dispose();
     j.dispose();

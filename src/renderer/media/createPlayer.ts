@@ -1,7 +1,8 @@
-import type { JanusWebrtcSource, JsmpegSource, StreamSource } from '../../shared/domain/stream';
+import type { FlvSource, HlsSource, JanusWebrtcSource, JsmpegSource, StreamSource } from '../../shared/domain/stream';
 import { createJanusSessionPool, type JanusSessionPool } from './janusSession';
 import { JanusWebrtcPlayer } from './janusWebrtcPlayer';
 import { JsmpegPlayer } from './jsmpegPlayer';
+import { MsePlayer } from './msePlayer';
 import type { Player, PlayerOptions } from './player';
 
 /** What a player factory gets besides the source: the shared pieces a page owns. */
@@ -14,6 +15,8 @@ type Factory<K extends StreamSource['kind']> = (source: SourceOf<K>, options: Pl
 export const playerRegistry: { readonly [K in StreamSource['kind']]: Factory<K> } = {
   'janus-webrtc': (source: JanusWebrtcSource, _options, ctx) => new JanusWebrtcPlayer(source, ctx.janusPool()),
   'jsmpeg-ws': (source: JsmpegSource, options) => new JsmpegPlayer(source, options),
+  flv: (source: FlvSource) => new MsePlayer(source),
+  hls: (source: HlsSource) => new MsePlayer(source),
 };
 
 /** The page's Janus sessions, shared by all its players (created on first use). */

@@ -2,6 +2,7 @@ export type { Player, PlayerState, PlayerErrorCode, PlayerError, PlayerStats, Pl
 export { createPlayer, playerRegistry, type PlayerContext } from './createPlayer';
 export { JanusWebrtcPlayer } from './janusWebrtcPlayer';
 export { JsmpegPlayer, classifyRelayClose, type Canvas2dReason } from './jsmpegPlayer';
+export { MsePlayer } from './msePlayer';
 export { createJanusSessionPool, type JanusSessionPool } from './janusSession';
 export type { FrameProbe, FrameProbeEvent } from './frameProbe';
 export { DEFAULT_WEBGL_BUDGET, WebglBudget, pageWebglBudget } from './webglBudget';

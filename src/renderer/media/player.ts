@@ -7,8 +7,11 @@ export type PlayerErrorCode = 'startup' | 'stalled' | 'transport-lost' | 'not-fo
 
 export type PlayerError = { code: PlayerErrorCode; message: string };
 
-/** The real decode/render path: jsmpeg reports Canvas2D when the WebGL budget was spent or WebGL failed/was lost. */
-export type DecodePath = 'webrtc' | 'jsmpeg-webgl' | 'jsmpeg-canvas2d';
+/**
+ * The real decode/render path: jsmpeg reports Canvas2D when the WebGL budget was spent or WebGL failed/was lost;
+ * 'mse' = the browser's decoder fed through Media Source Extensions (FLV via mpegts.js, HLS via hls.js).
+ */
+export type DecodePath = 'webrtc' | 'jsmpeg-webgl' | 'jsmpeg-canvas2d' | 'mse';
 
 export type PlayerStats = {
   fps: number;
@@ -33,7 +36,7 @@ export type PlayerOptions = {
 };
 
 /**
- * One live video stream in one tile. Implementations: JanusWebrtcPlayer, JsmpegPlayer.
+ * One live video stream in one tile. Implementations: JanusWebrtcPlayer, JsmpegPlayer, MsePlayer (FLV, HLS).
  * A failed player stays failed: the owner disposes it and creates a new one (with a fresh source).
  */
 export interface Player extends Disposable {

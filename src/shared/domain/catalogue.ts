@@ -9,7 +9,11 @@ export const gbIdSchema = z.string().regex(/^\d{20}$/);
 export const lonLatSchema = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 export type LonLat = z.infer<typeof lonLatSchema>;
 
-export const streamKindSchema = z.enum(['janus-webrtc', 'jsmpeg-ws']);
+/**
+ * 'flv' = H.264 (H.265) in FLV over HTTP(S) or WebSocket, played with MSE (what WVP/ZLMediaKit return as
+ * flv / ws_flv, and the console relay's remux); 'hls' = an HLS playlist.
+ */
+export const streamKindSchema = z.enum(['janus-webrtc', 'jsmpeg-ws', 'flv', 'hls']);
 export type StreamKind = z.infer<typeof streamKindSchema>;
 
 /** One camera channel as the console sees it, whatever backend it came from. */

@@ -25,5 +25,31 @@ export const jsmpegSourceSchema = z.object({
 });
 export type JsmpegSource = z.infer<typeof jsmpegSourceSchema>;
 
-export const streamSourceSchema = z.discriminatedUnion('kind', [janusWebrtcSourceSchema, jsmpegSourceSchema]);
+/** FLV over http(s):// or ws(s):// (WVP/ZLMediaKit flv, ws_flv, or the console relay's remux), for an MSE player. */
+export const flvSourceSchema = z.object({
+  kind: z.literal('flv'),
+  sessionId: z.string(),
+  channelId: z.string(),
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^(https?|wss?):\/\//i.test(u), 'FLV URL must be http(s):// or ws(s)://'),
+  /** A live stream (low-latency, chase the live edge) rather than a recording. */
+  live: z.boolean(),
+});
+export type FlvSource = z.infer<typeof flvSourceSchema>;
+
+/** An HLS playlist (.m3u8) over http(s). */
+export const hlsSourceSchema = z.object({
+  kind: z.literal('hls'),
+  sessionId: z.string(),
+  channelId: z.string(),
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'HLS URL must be http(s)://'),
+});
+export type HlsSource = z.infer<typeof hlsSourceSchema>;
+
+export const streamSourceSchema = z.discriminatedUnion('kind', [janusWebrtcSourceSchema, jsmpegSourceSchema, flvSourceSchema, hlsSourceSchema]);
 export type StreamSource = z.infer<typeof streamSourceSchema>;

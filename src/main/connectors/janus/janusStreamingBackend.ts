@@ -111,12 +111,17 @@ export class JanusStreamingBackend implements VideoBackend {
     return mp.ptz;
   }
 
-  /** The sub stream where asked for and present (WebRTC only; the relay transcodes anyway). */
+  /**
+   * The sub stream where asked for and present (WebRTC only; the relay transcodes anyway). 'jsmpeg-ws' and
+   * 'flv' go through the console's relay from the channel's MPEG-TS source (MPEG-1 transcode / H.264 remux).
+   */
   async play(localId: string, kind: StreamKind, profile: StreamProfileChoice): Promise<PlayTarget> {
     const mp = this.mountpoints.get(localId);
     if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
     if (kind === 'janus-webrtc') return { kind, server: this.config.url, mountpointId: (profile === 'sub' ? mp.sub : null) ?? mp.id };
+    if (kind === 'hls') throw new ConsoleError('unsupported', '该通道不提供 HLS 码流');
     if (!mp.mpegts) throw new ConsoleError('not-found', '该通道没有可转码的码流');
+    if (kind === 'flv') return { kind: 'flv-relay', sourceUrl: mp.mpegts };
     return { kind, sourceUrl: mp.mpegts };
   }
 
@@ -187,7 +192,7 @@ export class JanusStreamingBackend implements VideoBackend {
         place: m?.place ?? '',
         location: m?.location ?? null,
         online: mp.enabled !== false && receiving,
-        streams: m?.mpegts ? ['janus-webrtc', 'jsmpeg-ws'] : ['janus-webrtc'],
+        streams: m?.mpegts ? ['janus-webrtc', 'jsmpeg-ws', 'flv'] : ['janus-webrtc'],
         substream: sub !== null,
         ptz: ptz !== null,
       });

@@ -46,7 +46,7 @@ export type WallTileProps = {
   onDropTile: (from: { monitor: number; tile: number }) => void;
 };
 
-const DECODE_PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', 'jsmpeg-webgl': 'JSMpeg·WebGL', 'jsmpeg-canvas2d': 'JSMpeg·Canvas' };
+const DECODE_PATH_LABEL: Record<string, string> = { webrtc: 'WebRTC', 'jsmpeg-webgl': 'JSMpeg·WebGL', 'jsmpeg-canvas2d': 'JSMpeg·Canvas', mse: 'MSE' };
 
 /** Width the tile needs to change its stream profile (hysteresis, so a resize at the edge does not flap). */
 const PROFILE_HYSTERESIS = 1.15;

@@ -125,6 +125,7 @@ export function WallToolbar({ wall, monitor, keyboardEntry, command, onFullscree
             { value: 'auto', label: t('wall.transport.auto') },
             { value: 'janus-webrtc', label: 'WebRTC' },
             { value: 'jsmpeg-ws', label: 'JSMpeg' },
+            { value: 'flv', label: 'FLV' },
           ]}
           onChange={(v) => dispatch(transportChanged(v))}
           data-testid="transport-switch"

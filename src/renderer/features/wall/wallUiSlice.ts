@@ -66,7 +66,7 @@ export const wallUiSlice = createSlice({
 export const { monitorChosen, tileSelected, transportChanged, maximisedToggled, mergeModeSet, panelToggled } = wallUiSlice.actions;
 export const { selectMonitorId, selectSelectedTile, selectTransport, selectMaximised, selectMerging, selectPanel } = wallUiSlice.selectors;
 
-/** Transports to ask the host for, best first, given the user's choice. */
+/** Transports to ask the host for, best first, given the user's choice ('auto': WebRTC, then jsmpeg). */
 export function acceptedTransports(choice: TransportChoice): StreamKind[] {
   if (choice === 'auto') return ['janus-webrtc', 'jsmpeg-ws'];
   return [choice];
