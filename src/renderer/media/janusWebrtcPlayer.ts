@@ -1,6 +1,7 @@
 import type { JanusJS } from 'janus-gateway';
 import type { JanusWebrtcSource } from '../../shared/domain/stream';
-import { toDisposable } from '../../shared/lifecycle';
+import { toDisposable, type Disposable } from '../../shared/lifecycle';
+import { watchVideoFrames, type VideoWithFrameCallback } from './videoFrames';
 import type { JanusSessionPool } from './janusSession';
 import type { DecodePath } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
@@ -12,10 +13,6 @@ import { estimateLatencyMs, pickInboundVideo, pickLatencyCounters, type LatencyC
 /** Streaming plugin error codes that mean "this mountpoint is not there". */
 const NO_SUCH_MOUNTPOINT = new Set([455, 456]);
 
-type VideoWithFrameCallback = HTMLVideoElement & {
-  requestVideoFrameCallback?: (cb: (now: number, meta: { presentationTime?: number }) => void) => number;
-  cancelVideoFrameCallback?: (handle: number) => void;
-};
 
 /**
  * Watches one Janus streaming mountpoint over WebRTC. The Janus session is shared per server
@@ -26,7 +23,7 @@ export class JanusWebrtcPlayer extends PlayerBase {
   private video: VideoWithFrameCallback | null = null;
   private handle: JanusJS.PluginHandle | null = null;
   private lease: Lease<JanusSession> | null = null;
-  private frameCallback: number | null = null;
+  private frames: Disposable | null = null;
   private latencyPrev: LatencyCounters | null = null;
 
   constructor(
@@ -55,7 +52,7 @@ export class JanusWebrtcPlayer extends PlayerBase {
     container.appendChild(video);
     this.video = video;
     this.store.add(toDisposable(() => this.releaseVideo()));
-    this.watchFrames(video);
+    this.frames = watchVideoFrames(video, (now) => this.frameDecoded(video, now));
     void this.connect();
   }
 
@@ -169,22 +166,6 @@ export class JanusWebrtcPlayer extends PlayerBase {
     void video.play().catch(() => undefined); // muted autoplay; a rejection only means "not yet"
   }
 
-  private watchFrames(video: VideoWithFrameCallback): void {
-    const rvfc = video.requestVideoFrameCallback?.bind(video);
-    if (rvfc) {
-      const onFrame = (now: number): void => {
-        if (this.video !== video) return;
-        this.frameDecoded(video, now);
-        this.frameCallback = rvfc(onFrame);
-      };
-      this.frameCallback = rvfc(onFrame);
-      return;
-    }
-    // Fallback without requestVideoFrameCallback: timeupdate is coarse (~4 Hz) but proves progress.
-    const onTime = (): void => this.frameDecoded(video);
-    video.addEventListener('timeupdate', onTime);
-    this.store.add(toDisposable(() => video.removeEventListener('timeupdate', onTime)));
-  }
 
   private detach(): void {
     const handle = this.handle;
@@ -203,8 +184,8 @@ export class JanusWebrtcPlayer extends PlayerBase {
     const video = this.video;
     this.video = null;
     if (!video) return;
-    if (this.frameCallback !== null) video.cancelVideoFrameCallback?.(this.frameCallback);
-    this.frameCallback = null;
+    this.frames?.dispose();
+    this.frames = null;
     const stream = video.srcObject;
     video.srcObject = null;
     if (stream instanceof MediaStream) for (const t of stream.getTracks()) t.stop();

@@ -1,14 +1,11 @@
 import type Mpegts from 'mpegts.js';
 import type { FlvSource, HlsSource } from '../../shared/domain/stream';
-import { toDisposable } from '../../shared/lifecycle';
+import { toDisposable, type Disposable } from '../../shared/lifecycle';
+import { watchVideoFrames, type VideoWithFrameCallback } from './videoFrames';
 import type { DecodePath, PlayerErrorCode } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
 import { copyFrame } from './snapshot';
 
-type VideoWithFrameCallback = HTMLVideoElement & {
-  requestVideoFrameCallback?: (cb: (now: number, meta: { presentationTime?: number }) => void) => number;
-  cancelVideoFrameCallback?: (handle: number) => void;
-};
 
 /** mpegts.js's error vocabulary (its ErrorTypes / ErrorDetails values). */
 const MPEGTS_ERROR = { network: 'NetworkError', media: 'MediaError' } as const;
@@ -107,7 +104,7 @@ export class MsePlayer extends PlayerBase {
   readonly kind: 'flv' | 'hls';
   private video: VideoWithFrameCallback | null = null;
   private engine: Engine | null = null;
-  private frameCallback: number | null = null;
+  private frames: Disposable | null = null;
 
   constructor(private readonly source: FlvSource | HlsSource) {
     super(source.channelId);
@@ -136,7 +133,7 @@ export class MsePlayer extends PlayerBase {
     container.appendChild(video);
     this.video = video;
     this.store.add(toDisposable(() => this.releaseVideo()));
-    this.watchFrames(video);
+    this.frames = watchVideoFrames(video, (now) => this.frameDecoded(video, now));
     const onVideoError = (): void => {
       const err = video.error;
       if (err) this.fail(err.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED ? 'unsupported' : 'decode', `Video element: ${err.message || err.code}`);
@@ -256,22 +253,6 @@ export class MsePlayer extends PlayerBase {
     void video.play().catch(() => undefined);
   }
 
-  private watchFrames(video: VideoWithFrameCallback): void {
-    const rvfc = video.requestVideoFrameCallback?.bind(video);
-    if (rvfc) {
-      const onFrame = (now: number): void => {
-        if (this.video !== video) return;
-        this.frameDecoded(video, now);
-        this.frameCallback = rvfc(onFrame);
-      };
-      this.frameCallback = rvfc(onFrame);
-      return;
-    }
-    // Fallback without requestVideoFrameCallback: timeupdate is coarse (~4 Hz) but proves progress.
-    const onTime = (): void => this.frameDecoded(video);
-    video.addEventListener('timeupdate', onTime);
-    this.store.add(toDisposable(() => video.removeEventListener('timeupdate', onTime)));
-  }
 
   private releaseVideo(): void {
     const video = this.video;
@@ -286,8 +267,8 @@ export class MsePlayer extends PlayerBase {
       }
     }
     if (!video) return;
-    if (this.frameCallback !== null) video.cancelVideoFrameCallback?.(this.frameCallback);
-    this.frameCallback = null;
+    this.frames?.dispose();
+    this.frames = null;
     video.removeAttribute('src');
     video.load();
     video.remove();
