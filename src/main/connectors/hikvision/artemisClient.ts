@@ -20,7 +20,7 @@ export type FetchLike = (
 ) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 export type ArtemisClientOptions = {
-  /** `https://10.0.0.5:443` (no path; the client adds `/artemis`). */
+  /** `https://artemis.example:443` (no path; the client adds `/artemis`). */
   origin: string;
   appKey: string;
   appSecret: string;

@@ -265,9 +265,9 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
     handler = (path, body, res) => {
       expect(path).toBe('/artemis/api/video/v2/cameras/previewURLs');
       expect(body).toEqual({ cameraIndexCode: 'cam1', streamType: 1, protocol: 'rtsp', transmode: 1 });
-      json(res, 200, { code: '0', msg: 'success', data: { url: 'rtsp://10.0.0.5:554/openUrl/abcDEF' } });
+      json(res, 200, { code: '0', msg: 'success', data: { url: 'rtsp://127.0.0.1:554/openUrl/abcDEF' } });
     };
-    expect(await previewUrl(client(), 'cam1', 'rtsp', 1)).toBe('rtsp://10.0.0.5:554/openUrl/abcDEF');
+    expect(await previewUrl(client(), 'cam1', 'rtsp', 1)).toBe('rtsp://127.0.0.1:554/openUrl/abcDEF');
   });
 
   it('sends PTZ control requests', async () => {

@@ -11,7 +11,7 @@ import { ConsoleError } from '../../../shared/contract/rpc';
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export type WvpClientOptions = {
-  /** e.g. http://10.0.0.5:18080 (a trailing slash is fine). */
+  /** e.g. http://wvp.example:18080 (a trailing slash is fine). */
   baseUrl: string;
   username: string;
   password: string;
