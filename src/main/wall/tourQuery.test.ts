@@ -1,26 +1,9 @@
+import { channel } from './channelFixture.test-support';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../shared/domain/catalogue';
 import type { Tour, TourSource } from '../../shared/domain/wall';
 import { resolveTour } from './tourQuery';
 
-function channel(id: string, over: Partial<Channel> = {}): Channel {
-  return {
-    id,
-    backendId: 'lab',
-    name: id,
-    gbId: null,
-    countyCode: '140404',
-    mineId: 'mine-a',
-    categoryCode: '01',
-    place: '',
-    location: null,
-    online: true,
-    streams: ['janus-webrtc'],
-    substream: false,
-    ptz: false,
-    ...over,
-  };
-}
 
 const tour = (source: TourSource): Tour => ({ id: 't', name: '轮巡', dwellSeconds: 10, source });
 const query = (over: Partial<Extract<TourSource, { kind: 'query' }>> = {}): TourSource => ({

@@ -1,3 +1,4 @@
+import { channel } from './channelFixture.test-support';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,24 +11,6 @@ import { TICK_RETRY_MS, WallService } from './wallService';
 
 const T0 = Date.UTC(2025, 0, 6, 8, 0, 0);
 
-function channel(id: string, over: Partial<Channel> = {}): Channel {
-  return {
-    id,
-    backendId: 'lab',
-    name: id,
-    gbId: null,
-    countyCode: '140404',
-    mineId: 'mine-a',
-    categoryCode: '01',
-    place: '',
-    location: null,
-    online: true,
-    streams: ['janus-webrtc'],
-    substream: false,
-    ptz: false,
-    ...over,
-  };
-}
 
 /** Six cameras of mine A (lab:5 offline), two of mine B in another county. */
 const CATALOGUE: Channel[] = [

@@ -1,7 +1,7 @@
 import type { JanusJS } from 'janus-gateway';
 import type { JanusWebrtcSource } from '../../shared/domain/stream';
 import { toDisposable, type Disposable } from '../../shared/lifecycle';
-import { watchVideoFrames, type VideoWithFrameCallback } from './videoFrames';
+import { createLiveVideo, watchVideoFrames, type VideoWithFrameCallback } from './liveVideo';
 import type { JanusSessionPool } from './janusSession';
 import type { DecodePath } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
@@ -38,18 +38,7 @@ export class JanusWebrtcPlayer extends PlayerBase {
   }
 
   protected start(container: HTMLElement): void {
-    const video = document.createElement('video') as VideoWithFrameCallback;
-    video.muted = true;
-    video.autoplay = true;
-    video.playsInline = true;
-    video.setAttribute('playsinline', '');
-    video.dataset.channelId = this.source.channelId;
-    video.dataset.decodePath = 'webrtc';
-    video.style.width = '100%';
-    video.style.height = '100%';
-    video.style.objectFit = 'contain';
-    video.style.display = 'block';
-    container.appendChild(video);
+    const video = createLiveVideo(container, this.source.channelId, 'webrtc');
     this.video = video;
     this.store.add(toDisposable(() => this.releaseVideo()));
     this.frames = watchVideoFrames(video, (now) => this.frameDecoded(video, now));

@@ -1,7 +1,7 @@
 import type Mpegts from 'mpegts.js';
 import type { FlvSource, HlsSource } from '../../shared/domain/stream';
 import { toDisposable, type Disposable } from '../../shared/lifecycle';
-import { watchVideoFrames, type VideoWithFrameCallback } from './videoFrames';
+import { createLiveVideo, watchVideoFrames, type VideoWithFrameCallback } from './liveVideo';
 import type { DecodePath, PlayerErrorCode } from './player';
 import { errorMessage, PlayerBase, type StatsSample } from './playerBase';
 import { copyFrame } from './snapshot';
@@ -119,18 +119,7 @@ export class MsePlayer extends PlayerBase {
     if (typeof MediaSource === 'undefined' && typeof (globalThis as { ManagedMediaSource?: unknown }).ManagedMediaSource === 'undefined') {
       throw new Error('Media Source Extensions are not available');
     }
-    const video = document.createElement('video') as VideoWithFrameCallback;
-    video.muted = true;
-    video.autoplay = true;
-    video.playsInline = true;
-    video.setAttribute('playsinline', '');
-    video.dataset.channelId = this.source.channelId;
-    video.dataset.decodePath = 'mse';
-    video.style.width = '100%';
-    video.style.height = '100%';
-    video.style.objectFit = 'contain';
-    video.style.display = 'block';
-    container.appendChild(video);
+    const video = createLiveVideo(container, this.source.channelId, 'mse');
     this.video = video;
     this.store.add(toDisposable(() => this.releaseVideo()));
     this.frames = watchVideoFrames(video, (now) => this.frameDecoded(video, now));

@@ -36,3 +36,17 @@ export function watchVideoFrames(video: HTMLVideoElement, onFrame: (now: number)
     video.removeEventListener('timeupdate', onTime);
   });
 }
+
+/** A muted, inline, autoplaying <video> filling `container`, tagged with its channel and decode path. */
+export function createLiveVideo(container: HTMLElement, channelId: string, decodePath: string): VideoWithFrameCallback {
+  const video = document.createElement('video') as VideoWithFrameCallback;
+  video.muted = true;
+  video.autoplay = true;
+  video.playsInline = true;
+  video.setAttribute('playsinline', '');
+  video.dataset.channelId = channelId;
+  video.dataset.decodePath = decodePath;
+  Object.assign(video.style, { width: '100%', height: '100%', objectFit: 'contain', display: 'block' });
+  container.appendChild(video);
+  return video;
+}
