@@ -22,6 +22,12 @@ class ScriptedBackend implements VideoBackend {
   async ptzPresets(): Promise<never[]> {
     throw new ConsoleError('unsupported', 'no ptz');
   }
+  async queryRecords(): Promise<never[]> {
+    throw new ConsoleError('unsupported', 'no recordings');
+  }
+  async openPlaybackStream(): Promise<never> {
+    throw new ConsoleError('unsupported', 'no recordings');
+  }
   async fetchCatalogue(): Promise<BackendCatalogue> {
     this.fetches += 1;
     await new Promise((r) => setTimeout(r, 5));

@@ -4,7 +4,8 @@ import { ConsoleError } from '../../shared/contract/rpc';
 import { DisposableStore, Emitter, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../services/logger';
 import type { PtzCommand, PtzPreset } from '../../shared/domain/ptz';
-import type { BackendCatalogue, PlayTarget, StreamProfileChoice, VideoBackend } from './videoBackend';
+import type { BackendCatalogue, PlaybackStream, PlayTarget, RecordSegment, StreamProfileChoice, VideoBackend } from './videoBackend';
+import type { RecordSource } from '../../shared/domain/playback';
 import { JanusStreamingBackend } from './janus/janusStreamingBackend';
 
 type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
@@ -113,6 +114,17 @@ export class BackendRegistry implements Disposable {
     if (channel && !channel.ptz) throw new ConsoleError('unsupported', `${channel.name} 不支持云台控制`);
     const { backend, localId } = this.owner(channelId);
     return backend.ptzPresets(localId);
+  }
+
+  /** Recordings of a channel overlapping [from, to), from its backend. */
+  async queryRecords(channelId: string, from: number, to: number): Promise<RecordSegment[]> {
+    const { backend, localId } = this.owner(channelId);
+    return backend.queryRecords(localId, from, to);
+  }
+
+  async openPlaybackStream(channelId: string, from: number, to: number, source: RecordSource): Promise<PlaybackStream> {
+    const { backend, localId } = this.owner(channelId);
+    return backend.openPlaybackStream(localId, from, to, source);
   }
 
   private owner(channelId: string): { backend: VideoBackend; localId: string } {

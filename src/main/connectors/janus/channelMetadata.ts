@@ -26,6 +26,10 @@ export const channelMetadataSchema = z.object({
       url: z.string().max(500).regex(/^https?:\/\/[^/?#\s]+\/ISAPI\/PTZCtrl\/channels\/\d{1,3}\/?$/, 'not an ISAPI PTZ channel URL'),
     })
     .optional(),
+  /** The camera's recordings: a segment index (see connectors/recordings/segmentIndex.ts) on loopback or the Janus host. */
+  recordIndex: z
+    .object({ url: z.string().max(500).regex(/^https?:\/\/[^/?#\s]+\/\S*$/, 'not an http(s) URL') })
+    .optional(),
   /** Janus mountpoint of the same camera's sub stream (lower resolution); hidden from the catalogue. */
   subMountpoint: z.number().int().positive().optional(),
   /** MPEG-TS or RTSP url of the same camera, for the jsmpeg relay. */

@@ -4,7 +4,17 @@ import { ConsoleError } from '../../../shared/contract/rpc';
 import { Emitter } from '../../../shared/lifecycle';
 import type { JanusBackendConfig } from '../../../shared/domain/settings';
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
-import type { BackendCatalogue, BackendHealth, PlayTarget, StreamProfileChoice, VideoBackend } from '../videoBackend';
+import type { RecordSource } from '../../../shared/domain/playback';
+import type {
+  BackendCatalogue,
+  BackendHealth,
+  PlaybackStream,
+  PlayTarget,
+  RecordSegment,
+  StreamProfileChoice,
+  VideoBackend,
+} from '../videoBackend';
+import { querySegmentIndex } from '../recordings/segmentIndex';
 import { IsapiPtzClient, parseIsapiPtzUrl } from '../ptz/isapiPtz';
 import { JanusClient } from './janusClient';
 import { isSubstreamMetadata, parseChannelMetadata, type ChannelMetadata } from './channelMetadata';
@@ -34,6 +44,9 @@ type MountpointEntry = {
   /** Mountpoint of the sub stream, null where the channel has none. */
   sub: number | null;
   ptz: IsapiPtzClient | null;
+  /** The camera's recording segment index, null where it has none described. */
+  recordIndex: string | null;
+  name: string;
 };
 
 function isLoopback(host: string): boolean {
@@ -47,7 +60,7 @@ function isLoopback(host: string): boolean {
 export class JanusStreamingBackend implements VideoBackend {
   readonly kind = 'janus';
   /** PTZ where a channel's metadata describes an ISAPI control (see channelMetadata.ts). */
-  readonly capabilities = { ptz: true, playback: false, download: false, talk: false };
+  readonly capabilities = { ptz: true, playback: true, download: true, talk: false };
   private readonly client: JanusClient;
   private handleId: number | null = null;
   private current: BackendHealth = { state: 'connecting', message: null };
@@ -104,6 +117,18 @@ export class JanusStreamingBackend implements VideoBackend {
     return this.ptzClient(localId).presets();
   }
 
+  async queryRecords(localId: string, from: number, to: number): Promise<RecordSegment[]> {
+    const mp = this.mountpoints.get(localId);
+    if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
+    if (!mp.recordIndex) throw new ConsoleError('unsupported', `${mp.name} 没有配置录像服务`);
+    return querySegmentIndex(mp.recordIndex, from, to, { label: `${mp.name} ` });
+  }
+
+  openPlaybackStream(localId: string, _from: number, _to: number, _source: RecordSource): Promise<PlaybackStream> {
+    // Janus sites keep recordings as files (segment index); there is no backend-paced playback stream.
+    return Promise.reject(new ConsoleError('unsupported', `通道 ${this.id}:${localId} 的录像以文件回放`));
+  }
+
   private ptzClient(localId: string): IsapiPtzClient {
     const mp = this.mountpoints.get(localId);
     if (!mp) throw new ConsoleError('not-found', `通道不存在: ${this.id}:${localId}`);
@@ -131,23 +156,40 @@ export class JanusStreamingBackend implements VideoBackend {
   }
 
   /**
-   * An ISAPI client for the channel's PTZ control, or null (none described, switched off with `ptz: false`,
-   * or pointing somewhere other than loopback or this Janus host: metadata never sends the console's
-   * requests into another network).
+   * An ISAPI client for the channel's PTZ control, or null (none described or switched off with `ptz: false`,
+   * or somewhere metadata may not send the console, see `trusted`).
    */
   private ptzControl(mp: Mountpoint, m: ChannelMetadata | null): IsapiPtzClient | null {
     if (!m?.ptzControl || m.ptz === false) return null;
     const endpoint = parseIsapiPtzUrl(m.ptzControl.url);
-    const host = endpoint ? new URL(endpoint.origin).hostname : '';
-    if (!endpoint || !(isLoopback(host) || host === new URL(this.config.url).hostname)) {
-      const key = `${mp.id} ${m.ptzControl.url}`;
-      if (!this.warned.has(key)) {
-        this.warned.add(key);
-        this.warn(`mountpoint ${mp.id}: PTZ control ${m.ptzControl.url} is neither loopback nor the Janus host; PTZ disabled`);
-      }
-      return null;
-    }
+    if (!endpoint || !this.trusted(mp, 'PTZ control', m.ptzControl.url)) return null;
     return new IsapiPtzClient(endpoint, { timeoutMs: PTZ_TIMEOUT_MS, label: `云台摄像机（${m.name}）` });
+  }
+
+  /** The channel's recording index URL, or null (none described, or not on loopback or the Janus host). */
+  private recordIndex(mp: Mountpoint, m: ChannelMetadata | null): string | null {
+    if (!m?.recordIndex) return null;
+    return this.trusted(mp, 'record index', m.recordIndex.url) ? m.recordIndex.url : null;
+  }
+
+  /**
+   * Metadata never sends the console's requests into another network: a URL it names must be on loopback or on
+   * this Janus host; anything else is ignored with one warning.
+   */
+  private trusted(mp: Mountpoint, what: string, url: string): boolean {
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      // stays '' (untrusted)
+    }
+    if (host !== '' && (isLoopback(host) || host === new URL(this.config.url).hostname)) return true;
+    const key = `${mp.id} ${url}`;
+    if (!this.warned.has(key)) {
+      this.warned.add(key);
+      this.warn(`mountpoint ${mp.id}: ${what} ${url} is neither loopback nor the Janus host; ignored`);
+    }
+    return false;
   }
 
   private toCatalogue(list: Mountpoint[]): BackendCatalogue {
@@ -169,7 +211,8 @@ export class JanusStreamingBackend implements VideoBackend {
       const localId = String(mp.id);
       const sub = m?.subMountpoint !== undefined && subs.has(m.subMountpoint) ? m.subMountpoint : null;
       const ptz = this.ptzControl(mp, m);
-      mountpoints.set(localId, { id: mp.id, mpegts: m?.mpegts ?? null, sub, ptz });
+      const name = m?.name ?? mp.description ?? `通道 ${localId}`;
+      mountpoints.set(localId, { id: mp.id, mpegts: m?.mpegts ?? null, sub, ptz, recordIndex: this.recordIndex(mp, m), name });
       if (m?.mineId && !mines.has(m.mineId)) {
         mines.set(m.mineId, {
           id: m.mineId,
@@ -184,7 +227,7 @@ export class JanusStreamingBackend implements VideoBackend {
       channels.push({
         id: `${this.id}:${localId}`,
         backendId: this.id,
-        name: m?.name ?? mp.description ?? `通道 ${localId}`,
+        name,
         gbId: m?.gbId ?? null,
         countyCode: m?.county ?? null,
         mineId: m?.mineId ?? null,
