@@ -2,7 +2,10 @@ import { createDispatcher, type Dispatch } from '../shared/contract/dispatcher';
 import type { ConsoleHandlers, EventName, EventPayload } from '../shared/contract/consoleApi';
 import type { WallCommand } from '../shared/domain/wall';
 import { DisposableStore, toDisposable, type Disposable } from '../shared/lifecycle';
-import { BackendRegistry } from './connectors/backendRegistry';
+import { BackendRegistry, createBackend } from './connectors/backendRegistry';
+import { backendConnectOrigins, isMediaOriginSource, type MediaOriginSource } from './connectors/connectOrigins';
+import { ConsoleError } from '../shared/contract/rpc';
+import { backendSecretKey, type BackendConfig, type SaveBackendInput } from '../shared/domain/settings';
 import { MpegRelay } from './media/mpegRelay';
 import { AuditLog } from './services/auditLog';
 import type { Logger } from './services/logger';
@@ -57,7 +60,16 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   if (secrets.protection === 'file-0600') log.warn({ file: 'secrets.json' }, 'no OS keychain here: secrets are kept in a 0600 file');
   const relay = new MpegRelay({ log: (level, msg, extra) => log[level](extra ?? {}, msg) });
   await relay.start();
-  const registry = owned.add(new BackendRegistry(log.child({ part: 'backends' })));
+  // Backends that serve media from other origins than their API (WVP's ZLMediaKit) say which, for connect-src.
+  const mediaOrigins = new Map<string, MediaOriginSource>();
+  const registry = owned.add(
+    new BackendRegistry(log.child({ part: 'backends' }), (config, backendLog) => {
+      const backend = createBackend(config, backendLog, (key) => secrets.get(key));
+      if (isMediaOriginSource(backend)) mediaOrigins.set(config.id, backend);
+      else mediaOrigins.delete(config.id);
+      return backend;
+    }),
+  );
   const streams = new StreamSessions(registry, relay);
   const wall = owned.add(
     new WallService(db, { channels: () => registry.catalogue().channels }, { warn: (msg) => log.warn({ part: 'wall' }, msg) }),
@@ -90,13 +102,26 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return null;
     },
     getSettings: async () => settings.get(),
-    saveBackend: async (config) => {
+    saveBackend: async (input) => {
+      const { config, secret } = splitSecret(input);
+      const key = backendSecretKey(config);
+      if (key && secret === null && secrets.get(key) === null) {
+        throw new ConsoleError('bad-request', config.kind === 'wvp' ? '请填写 WVP 登录密码' : '请填写海康平台的 appSecret');
+      }
+      // The secret is written first, so the backend the settings change starts finds it.
+      if (key && secret !== null) secrets.set(key, secret);
+      for (const stale of staleSecretKeys(config)) secrets.delete(stale);
       const next = settings.saveBackend(config);
-      audit.record(actor, 'backend.save', config.id, { kind: config.kind, url: config.url, enabled: config.enabled });
+      // Never the secret itself: only whether one was replaced.
+      audit.record(actor, 'backend.save', config.id, { kind: config.kind, url: config.url, enabled: config.enabled, secretChanged: secret !== null });
       return next;
     },
     removeBackend: async ({ id }) => {
       const next = settings.removeBackend(id);
+      for (const kind of ['wvp', 'hikvision'] as const) {
+        const key = backendSecretKey({ id, kind });
+        if (key) secrets.delete(key);
+      }
       audit.record(actor, 'backend.remove', id);
       return next;
     },
@@ -165,24 +190,27 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   return {
     dispatch,
     subscribe,
-    connectOrigins: () => [
-      relay.origin,
-      ...settings
-        .get()
-        .backends.map((b) => {
-          try {
-            return new URL(b.url).origin;
-          } catch {
-            return null;
-          }
-        })
-        .filter((x): x is string => x !== null),
-    ],
+    connectOrigins: () => [relay.origin, ...backendConnectOrigins(settings.get().backends, mediaOrigins)],
     dispose: async () => {
       await relay.dispose();
       owned.dispose();
     },
   };
+}
+
+/** The config to store and the secret to keep apart from it (null: keep the stored one). */
+function splitSecret(input: SaveBackendInput): { config: BackendConfig; secret: string | null } {
+  if (input.kind === 'janus') return { config: input, secret: null };
+  const { secret, ...config } = input;
+  return { config, secret: secret ?? null };
+}
+
+/** Secrets of the same backend id under another kind (the backend changed kind). */
+function staleSecretKeys(config: BackendConfig): string[] {
+  const own = backendSecretKey(config);
+  return (['wvp', 'hikvision'] as const)
+    .map((kind) => backendSecretKey({ id: config.id, kind }))
+    .filter((k): k is string => k !== null && k !== own);
 }
 
 /** What a wall command's audit line names: the monitor and tile, or the tour or scene. */

@@ -12,10 +12,17 @@ type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendC
 
 export type BackendFactory = (config: BackendConfig, log: Logger) => VideoBackend;
 
-export const createBackend: BackendFactory = (config, log) => {
+/** Reads a backend's secret (password, appSecret) from the SecretStore; never logged. */
+export type SecretReader = (key: string) => string | null;
+
+export const createBackend = (config: BackendConfig, log: Logger, secrets: SecretReader = () => null): VideoBackend => {
   switch (config.kind) {
     case 'janus':
       return new JanusStreamingBackend(config, (msg) => log.warn({ backend: config.id }, msg));
+    case 'wvp':
+    case 'hikvision':
+      void secrets;
+      throw new ConsoleError('unsupported', `尚未实现该类型的视频平台：${config.kind}`);
   }
 };
 

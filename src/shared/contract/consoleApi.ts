@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { catalogueSchema, backendStatusSchema, streamKindSchema } from '../domain/catalogue';
 import { streamSourceSchema } from '../domain/stream';
-import { settingsSchema, backendConfigSchema } from '../domain/settings';
+import { settingsSchema, saveBackendInputSchema } from '../domain/settings';
 import { auditEntrySchema } from '../domain/audit';
 import { MAX_RECORDING_CHUNK_BYTES, MAX_SNAPSHOT_BYTES, recordingEntrySchema, snapshotEntrySchema } from '../domain/mediaLibrary';
 import { ptzCommandSchema, ptzPresetSchema } from '../domain/ptz';
@@ -46,7 +46,8 @@ export const requestContract = {
   },
   closeStream: { input: z.object({ sessionId: z.string().min(1).max(100) }).strict(), output: z.null(), timeoutMs: 5_000 },
   getSettings: { input: empty, output: settingsSchema, timeoutMs: 5_000 },
-  saveBackend: { input: backendConfigSchema, output: settingsSchema, timeoutMs: 5_000 },
+  /** The config, with the backend's password/appSecret for WVP and Hikvision (kept in the SecretStore, never echoed). */
+  saveBackend: { input: saveBackendInputSchema, output: settingsSchema, timeoutMs: 5_000 },
   removeBackend: { input: z.object({ id: z.string().min(1).max(32) }).strict(), output: settingsSchema, timeoutMs: 5_000 },
   listAudit: {
     input: z.object({ limit: z.number().int().min(1).max(1000) }).strict(),

@@ -10,9 +10,76 @@ export const janusBackendConfigSchema = z.object({
 });
 export type JanusBackendConfig = z.infer<typeof janusBackendConfigSchema>;
 
-/** One entry of the backend registry. Later kinds (wvp, zlm, hik) join this union. */
-export const backendConfigSchema = z.discriminatedUnion('kind', [janusBackendConfigSchema]);
+const backendIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
+
+/**
+ * A CA certificate (PEM, one or more) the console trusts for this backend's HTTPS, for private-network
+ * platforms whose certificates no public CA signed. Certificates are public; no private key may be pasted here.
+ */
+export const caCertPemSchema = z
+  .string()
+  .max(32_768)
+  .refine((s) => /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(s), 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)')
+  .refine((s) => !/PRIVATE KEY-----/.test(s), 'must not contain a private key');
+
+/** WVP-GB28181-pro (REST API, e.g. http://wvp.example:18080). The password lives in the SecretStore. */
+export const wvpBackendConfigSchema = z.object({
+  id: backendIdSchema,
+  kind: z.literal('wvp'),
+  name: z.string().min(1).max(64),
+  enabled: z.boolean(),
+  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be http:// or https://'),
+  username: z.string().min(1).max(64),
+  caCertPem: caCertPemSchema.optional(),
+});
+export type WvpBackendConfig = z.infer<typeof wvpBackendConfigSchema>;
+
+/** Hikvision ISC / HikCentral artemis OpenAPI (https://host[:port]). The appSecret lives in the SecretStore. */
+export const hikvisionBackendConfigSchema = z.object({
+  id: backendIdSchema,
+  kind: z.literal('hikvision'),
+  name: z.string().min(1).max(64),
+  enabled: z.boolean(),
+  url: z.string().url().refine((u) => /^https:\/\//.test(u), 'must be https://'),
+  appKey: z.string().regex(/^[\x21-\x7e]{1,64}$/, 'must be 1-64 printable ASCII characters'),
+  caCertPem: caCertPemSchema.optional(),
+});
+export type HikvisionBackendConfig = z.infer<typeof hikvisionBackendConfigSchema>;
+
+/** One entry of the backend registry. */
+export const backendConfigSchema = z.discriminatedUnion('kind', [janusBackendConfigSchema, wvpBackendConfigSchema, hikvisionBackendConfigSchema]);
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
+export type BackendKind = BackendConfig['kind'];
+
+/** A backend password or appSecret as the renderer sends it once (never stored in settings, never sent back). */
+export const backendSecretSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'must not contain control characters');
+
+/**
+ * What `saveBackend` takes: the config, plus for kinds with credentials optionally the secret. Omitted, the stored
+ * secret stays; a new WVP or Hikvision backend needs one.
+ */
+export const saveBackendInputSchema = z.discriminatedUnion('kind', [
+  janusBackendConfigSchema.strict(),
+  wvpBackendConfigSchema.extend({ secret: backendSecretSchema.optional() }).strict(),
+  hikvisionBackendConfigSchema.extend({ secret: backendSecretSchema.optional() }).strict(),
+]);
+export type SaveBackendInput = z.infer<typeof saveBackendInputSchema>;
+
+/** Kinds that need a secret, and the SecretStore key of one backend's secret (password / appSecret). */
+export function backendSecretKey(config: Pick<BackendConfig, 'id' | 'kind'>): string | null {
+  switch (config.kind) {
+    case 'wvp':
+      return `backend:${config.id}:password`;
+    case 'hikvision':
+      return `backend:${config.id}:appSecret`;
+    case 'janus':
+      return null;
+  }
+}
 
 export const languageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof languageSchema>;
