@@ -1,5 +1,5 @@
 import type { BackendStatus, Catalogue, Channel, Mine } from '../../shared/domain/catalogue';
-import type { BackendConfig } from '../../shared/domain/settings';
+import { backendSecretKey, type BackendConfig } from '../../shared/domain/settings';
 import { ConsoleError } from '../../shared/contract/rpc';
 import { DisposableStore, Emitter, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../services/logger';
@@ -7,6 +7,7 @@ import type { PtzCommand, PtzPreset } from '../../shared/domain/ptz';
 import type { BackendCatalogue, PlaybackStream, PlayTarget, RecordSegment, StreamProfileChoice, VideoBackend } from './videoBackend';
 import type { RecordSource } from '../../shared/domain/playback';
 import { JanusStreamingBackend } from './janus/janusStreamingBackend';
+import { WvpBackend } from './wvp/wvpBackend';
 
 type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
 
@@ -20,6 +21,10 @@ export const createBackend = (config: BackendConfig, log: Logger, secrets: Secre
     case 'janus':
       return new JanusStreamingBackend(config, (msg) => log.warn({ backend: config.id }, msg));
     case 'wvp':
+      return new WvpBackend(config, {
+        password: () => secrets(backendSecretKey(config) ?? ''),
+        warn: (msg) => log.warn({ backend: config.id }, msg),
+      });
     case 'hikvision':
       void secrets;
       throw new ConsoleError('unsupported', `尚未实现该类型的视频平台：${config.kind}`);

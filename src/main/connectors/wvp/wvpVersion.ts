@@ -33,16 +33,53 @@ export type WvpPaths = {
   presetQuery: (deviceId: string, channelId: string) => string;
   /** null: use the raw front-end command (2.6) with GB cmd codes 0x81 add, 0x82 call, 0x83 delete. */
   preset: { method: 'GET' | 'POST'; path: (action: 'add' | 'call' | 'delete', deviceId: string, channelId: string) => string; raw: boolean };
+  /** Device (NVR/camera) recordings: `?startTime&endTime` ('yyyy-MM-dd HH:mm:ss', +08:00) -> {recordList[]}. */
+  recordQuery: (deviceId: string, channelId: string) => string;
+  /** Backend-paced device playback (GB INVITE s=Playback) and its MANSRTSP controls by stream id. */
+  playback: {
+    start: (deviceId: string, channelId: string) => string;
+    stop: (deviceId: string, channelId: string, stream: string) => string;
+    pause: (stream: string) => string;
+    resume: (stream: string) => string;
+    /** `seconds` from the start of the playback window. */
+    seek: (stream: string, seconds: number) => string;
+    /** WVP accepts 0.25, 0.5, 1, 2 and 4. */
+    speed: (stream: string, speed: number) => string;
+  };
+  /** ZLMediaKit (cloud) recordings: list `?app&stream&startTime&endTime&page&count`, play path `?recordId`. */
+  cloudRecordList: string;
+  cloudRecordPlayPath: string;
+  /** Media servers online (their stream IPs and HTTP ports: the origins of play URLs). */
+  mediaServers: string;
 };
 
 const seg = (s: string): string => encodeURIComponent(s);
 const dc = (prefix: string) => (d: string, c: string): string => `${prefix}/${seg(d)}/${seg(c)}`;
 
+/**
+ * Recordings and playback are the same in all three lines: `GBRecordController` (`/api/gb_record/query/{d}/{c}`),
+ * `PlaybackController` (`/api/playback`: `GET /start/{d}/{c}?startTime&endTime` -> StreamContent,
+ * `/stop/{d}/{c}/{stream}`, `/pause/{streamId}`, `/resume/{streamId}`, `/seek/{streamId}/{seekTime s}`,
+ * `/speed/{streamId}/{speed}` with speed in 0.25/0.5/1/2/4), `CloudRecordController` (`/api/cloud/record/list`,
+ * `/api/cloud/record/play/path?recordId`) and `MediaServerController` (`/api/server/media_server/online/list`).
+ */
 const COMMON = {
   devices: '/api/device/query/devices',
   channels: (d: string) => `/api/device/query/devices/${seg(d)}/channels`,
   playStart: dc('/api/play/start'),
   playStop: dc('/api/play/stop'),
+  recordQuery: dc('/api/gb_record/query'),
+  playback: {
+    start: dc('/api/playback/start'),
+    stop: (d: string, c: string, stream: string) => `${dc('/api/playback/stop')(d, c)}/${seg(stream)}`,
+    pause: (stream: string) => `/api/playback/pause/${seg(stream)}`,
+    resume: (stream: string) => `/api/playback/resume/${seg(stream)}`,
+    seek: (stream: string, seconds: number) => `/api/playback/seek/${seg(stream)}/${Math.max(0, Math.round(seconds))}`,
+    speed: (stream: string, speed: number) => `/api/playback/speed/${seg(stream)}/${speed}`,
+  },
+  cloudRecordList: '/api/cloud/record/list',
+  cloudRecordPlayPath: '/api/cloud/record/play/path',
+  mediaServers: '/api/server/media_server/online/list',
 };
 
 const RAW_2_6 = { method: 'POST' as const, path: dc('/api/ptz/front_end_command'), raw: true };
