@@ -8,6 +8,7 @@ import { rtpUrl, subRtpUrl, type ChannelDef } from './channels';
 import type { ClipPaths } from './clips';
 import { HOST_IP } from './netns';
 import { drawtextFilters, FONT_FILE, osdLayers, OSD_LIVE_CLOCK } from './osd';
+import { recordOutputArgs, recordTeeOutput } from './recorder';
 import { CROP_FILTER, filterSettings, FOCUS_FILTER, IRIS_FILTER, READOUT_FILTER, readoutText, type PtzPosition } from './ptzModel';
 
 export const LIVE_WIDTH = 640;
@@ -20,11 +21,15 @@ function mpegtsOutputUrl(ch: ChannelDef): string {
 
 const COMMON = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
 
+/** Where a camera also records its main stream: segments under `dir`, the run starting at `base` (epoch ms). */
+export type RecordTarget = { dir: string; base: number };
+
 /**
  * A camera that loops its pre-encoded clips in real time, copying the H.264: the main clip to RTP and
- * MPEG-TS, the sub clip (same pictures, 480x270) to the sub stream's mountpoint. One process per camera.
+ * MPEG-TS (and into recording segments where `record` is given), the sub clip (same pictures, 480x270) to the
+ * sub stream's mountpoint. One process per camera.
  */
-export function clipCameraArgs(ch: ChannelDef, clips: ClipPaths): string[] {
+export function clipCameraArgs(ch: ChannelDef, clips: ClipPaths, record: RecordTarget | null = null): string[] {
   return [
     ...COMMON,
     '-re', '-stream_loop', '-1', '-i', clips.main,
@@ -32,12 +37,18 @@ export function clipCameraArgs(ch: ChannelDef, clips: ClipPaths): string[] {
     '-map', '0:v:0', '-c', 'copy', '-f', 'rtp', rtpUrl(ch, HOST_IP),
     '-map', '0:v:0', '-c', 'copy', '-f', 'mpegts', mpegtsOutputUrl(ch),
     '-map', '1:v:0', '-c', 'copy', '-f', 'rtp', subRtpUrl(ch, HOST_IP),
+    ...(record ? recordOutputArgs(record.dir, record.base) : []),
   ];
 }
 
-/** The live encode both live cameras share: low latency, GOP 12, one x264 thread, tee to RTP and MPEG-TS. */
-function liveEncodeArgs(ch: ChannelDef, map: string): string[] {
-  const tee = `[f=rtp]${rtpUrl(ch, HOST_IP)}|[f=mpegts]${mpegtsOutputUrl(ch)}`;
+/**
+ * The live encode both live cameras share: low latency, GOP 12, one x264 thread, tee to RTP and MPEG-TS (and
+ * recording segments where `record` is given).
+ */
+function liveEncodeArgs(ch: ChannelDef, map: string, record: RecordTarget | null = null): string[] {
+  const outputs = [`[f=rtp]${rtpUrl(ch, HOST_IP)}`, `[f=mpegts]${mpegtsOutputUrl(ch)}`];
+  if (record) outputs.push(recordTeeOutput(record.dir, record.base));
+  const tee = outputs.join('|');
   return [
     '-an',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency',
@@ -52,7 +63,7 @@ function liveEncodeArgs(ch: ChannelDef, map: string): string[] {
  * The live clock camera: raw gray frames on stdin (paced by the generator), live OSD, one
  * low-latency x264 encode shared by both outputs through the tee muxer.
  */
-export function liveCameraArgs(ch: ChannelDef, textDir: string): string[] {
+export function liveCameraArgs(ch: ChannelDef, textDir: string, record: RecordTarget | null = null): string[] {
   const layers = [
     { text: `${ch.place} · 实时时钟`, size: 26, x: '(w-tw)/2', y: 'h*0.22', box: true },
     ...osdLayers(OSD_LIVE_CLOCK, ch.name, 22),
@@ -64,7 +75,7 @@ export function liveCameraArgs(ch: ChannelDef, textDir: string): string[] {
     '-f', 'rawvideo', '-pix_fmt', 'gray', '-video_size', `${LIVE_WIDTH}x${LIVE_HEIGHT}`, '-framerate', String(LIVE_FPS),
     '-i', 'pipe:0',
     '-vf', vf,
-    ...liveEncodeArgs(ch, '0:v:0'),
+    ...liveEncodeArgs(ch, '0:v:0', record),
   ];
 }
 

@@ -43,6 +43,8 @@ export type ChannelDef = {
   subRtpPort: number | null;
   /** ISAPI PTZ control (`http://127.0.0.1:PORT/ISAPI/PTZCtrl/channels/1`), set once the lab's server listens. */
   ptzControlUrl: string | null;
+  /** The lab recorder's segment index of this camera, set once its server listens; null where it is not recorded. */
+  recordIndexUrl: string | null;
   /** UDP port of the MPEG-TS copy on 127.0.0.1. */
   mpegtsPort: number;
   mpegtsUrl: string;
@@ -157,6 +159,7 @@ export function buildChannels(): ChannelDef[] {
       subMountpointId,
       subRtpPort: subMountpointId === null ? null : RTP_PORT_BASE + 2 * (subMountpointId - 100),
       ptzControlUrl: null,
+      recordIndexUrl: null,
       mpegtsPort,
       mpegtsUrl: `udp://127.0.0.1:${mpegtsPort}?pkt_size=1316`,
       picture: spec.picture,
@@ -181,6 +184,7 @@ export function channelMetadata(ch: ChannelDef): string {
     ptz: ch.ptz,
     ...(ch.ptz && ch.ptzControlUrl ? { ptzControl: { protocol: 'isapi', url: ch.ptzControlUrl } } : {}),
     ...(ch.subMountpointId !== null ? { subMountpoint: ch.subMountpointId } : {}),
+    ...(ch.recordIndexUrl ? { recordIndex: { url: ch.recordIndexUrl } } : {}),
     mpegts: `udp://127.0.0.1:${ch.mpegtsPort}`,
   });
 }

@@ -5,20 +5,23 @@
  * re-encode, drive the PTZ camera over ISAPI and watch its picture move, read the catalogue through the
  * console's Janus backend, kill and restart Janus, stop cleanly. The tests share one lab and run in order.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSubstreamMetadata, parseChannelMetadata } from '../src/main/connectors/janus/channelMetadata';
 import { JanusStreamingBackend } from '../src/main/connectors/janus/janusStreamingBackend';
 import { parsePresetList } from '../src/main/connectors/ptz/isapiPtz';
+import { mergeSpans } from '../src/shared/domain/playback';
 import { clockLatencyMs, readClock } from './clockBarcode';
 import { listMountpoints, waitForMedia, type StreamingMountpoint } from './janusChecks';
 import { DEFAULT_RUN_DIR, startLab, type Lab, type LabJson } from './lab';
 import type { PtzStateJson } from './ptzCamera';
 
 const RUN_DIR = join(DEFAULT_RUN_DIR, 'vitest');
+const execFileAsync = promisify(execFile);
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/janus') && existsSync('/usr/bin/ffmpeg');
 
 function alive(pid: number): boolean {
@@ -176,6 +179,7 @@ describe('video lab (real Janus and ffmpeg; needs root and the Debian packages f
   }, 30_000);
 
   let startMs = 0;
+  let startedAt = 0;
   let latencies: number[] = [];
   const mediaIds = (l: Lab): number[] => l.channels.flatMap((c) => (c.subMountpointId === null ? [c.mountpointId] : [c.mountpointId, c.subMountpointId]));
   const need = (): Lab => {
@@ -185,6 +189,9 @@ describe('video lab (real Janus and ffmpeg; needs root and the Debian packages f
 
   it('starts, serves mountpoints (main and sub streams), MPEG-TS and the clock barcode', async () => {
     const t0 = Date.now();
+    startedAt = t0;
+    // Recordings of earlier test runs would take the made-up history's place: start from none.
+    rmSync(join(RUN_DIR, 'records'), { recursive: true, force: true });
     lab = await startLab({ runDir: RUN_DIR });
     startMs = Date.now() - t0;
     expect(lab.janusUrl).toBe('ws://198.18.0.1:8188');
@@ -220,6 +227,7 @@ describe('video lab (real Janus and ffmpeg; needs root and the Debian packages f
         expect(meta.value.ptz).toBe(ch.ptz);
         expect(meta.value.ptzControl).toEqual(ch.ptz ? { protocol: 'isapi', url: lab?.ptz.isapiUrl } : undefined);
         expect(meta.value.subMountpoint).toBe(ch.subMountpointId ?? undefined);
+        expect(meta.value.recordIndex).toEqual(ch.recorded ? { url: `${lab?.records.origin}/records/${ch.mountpointId}/index` } : undefined);
         if (ch.subMountpointId !== null) expect(isSubstreamMetadata(list.find((m) => m.id === ch.subMountpointId)?.metadata)).toBe(true);
       }
     };
@@ -341,6 +349,54 @@ describe('video lab (real Janus and ffmpeg; needs root and the Debian packages f
       await backend.ptz('116', { op: 'removePreset', preset: 43 });
       await expect(backend.ptz('116', { op: 'gotoPreset', preset: 43 })).rejects.toMatchObject({ code: 'conflict' });
       await expect(backend.ptz('101', { op: 'stop' })).rejects.toMatchObject({ code: 'unsupported' });
+    } finally {
+      backend.dispose();
+    }
+  }, 60_000);
+
+  it('the recorder: made-up history with a gap, live segments, and the clock barcode of a recorded frame matches its index time', async () => {
+    const l = need();
+    expect(l.channels.filter((c) => c.recorded).map((c) => c.mountpointId)).toEqual(l.records.mountpointIds);
+    const backend = new JanusStreamingBackend({ id: 'lab', kind: 'janus', name: '实验室', enabled: true, url: l.janusUrl }, () => undefined);
+    try {
+      await backend.fetchCatalogue();
+      // Live segments are listed once finished (6 s each): wait for two of the clock camera.
+      const clock = String(l.clockMountpointId);
+      const deadline = Date.now() + 30_000;
+      let live = await backend.queryRecords(clock, startedAt, Date.now() + 60_000);
+      while (live.length < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+        live = await backend.queryRecords(clock, startedAt, Date.now() + 60_000);
+      }
+      expect(live.length).toBeGreaterThanOrEqual(2);
+      for (const s of live) expect(s).toMatchObject({ source: 'device', file: { container: 'mpegts' } });
+      expect(live[1]?.start).toBe(live[0]?.end); // one run: contiguous
+
+      // The first frame of the second segment shows (barcode) the time the index says it starts.
+      const second = live[1];
+      if (!second?.file) throw new Error('no second segment');
+      const W = 320;
+      const H = 180;
+      // Asynchronously: the segment comes from the record server in this very process.
+      const { stdout: rgba } = await execFileAsync(
+        'ffmpeg',
+        ['-hide_banner', '-loglevel', 'error', '-i', second.file.url, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'],
+        { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 },
+      );
+      const shown = readClock(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, W * H * 4), W, H);
+      expect(shown).not.toBeNull();
+      expect(Math.abs(clockLatencyMs(second.start, shown ?? 0))).toBeLessThan(1000);
+
+      // A clip camera with made-up history: two 3-minute runs with a gap, then the live run.
+      const hist = await backend.queryRecords('101', startedAt - 13 * 60_000, Date.now());
+      const spans = mergeSpans(hist.map((s) => ({ start: s.start, end: s.end, source: s.source })));
+      expect(spans.length).toBeGreaterThanOrEqual(3);
+      expect(spans[0]!.end - spans[0]!.start).toBeGreaterThan(170_000);
+      expect(spans[1]!.start - spans[0]!.end).toBeGreaterThan(170_000);
+
+      // Bad input: a camera that is not recorded, and a channel that does not exist.
+      await expect(backend.queryRecords('104', startedAt, Date.now())).rejects.toMatchObject({ code: 'unsupported' });
+      await expect(backend.queryRecords('999', startedAt, Date.now())).rejects.toMatchObject({ code: 'not-found' });
     } finally {
       backend.dispose();
     }

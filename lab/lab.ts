@@ -17,6 +17,8 @@ import { waitForJanus, waitForMedia } from './janusChecks';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
 import { PtzCamera } from './ptzCamera';
+import { ensureHistory, pruneRecordings, recordingDir, RETENTION_MS } from './recorder';
+import { startRecordServer, type RecordServer } from './recordServer';
 import { cleanupStale, LAB_JSON, PIDS_JSON, type LabPids } from './stale';
 import { Supervised, type ChildSpec } from './supervisor';
 
@@ -34,6 +36,17 @@ export type LabChannel = {
   ptz: boolean;
   /** Janus mountpoint of the sub stream (480x270), null where the camera has none. */
   subMountpointId: number | null;
+  /** The lab recorder keeps this camera's recordings (segment index in the channel metadata). */
+  recorded: boolean;
+};
+
+/** The lab recorder: which cameras it records, where, and its segment index server. */
+export type LabRecords = {
+  /** `<runDir>/records`, one directory per recorded mountpoint. */
+  root: string;
+  /** `http://127.0.0.1:PORT`; a camera's index is `${origin}/records/<mountpoint>/index`. */
+  origin: string;
+  mountpointIds: number[];
 };
 
 export type LabPtz = {
@@ -51,6 +64,7 @@ export type Lab = {
   /** The live-encoded camera that draws the clock barcode. */
   clockMountpointId: number;
   ptz: LabPtz;
+  records: LabRecords;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -65,6 +79,7 @@ export type LabJson = {
   clockMountpointId: number;
   channels: LabChannel[];
   ptz: LabPtz;
+  records: LabRecords;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
@@ -75,6 +90,9 @@ export const DEFAULT_RUN_DIR = fileURLToPath(new URL('./.run/', import.meta.url)
 
 const REQUIRED_FILES = ['/usr/bin/janus', '/usr/bin/ffmpeg', '/usr/bin/setpriv', '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc'];
 const JANUS_READY_MS = 15_000;
+/** Cameras the lab recorder keeps: two clip cameras of different mines with history, the clock camera, one more clip camera. */
+export const RECORDED_MOUNTPOINTS: readonly number[] = [101, 102, 103, 105];
+const PRUNE_EVERY_MS = 60_000;
 const MEDIA_READY_MS = 20_000;
 
 function toLabChannel(d: ChannelDef): LabChannel {
@@ -89,6 +107,7 @@ function toLabChannel(d: ChannelDef): LabChannel {
     live: d.live,
     ptz: d.ptz,
     subMountpointId: d.subMountpointId,
+    recorded: d.recordIndexUrl !== null,
   };
 }
 
@@ -129,6 +148,28 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   }
   ptzDef.ptzControlUrl = isapi.ptzUrl;
   const ptz: LabPtz = { mountpointId: ptzDef.mountpointId, isapiUrl: isapi.ptzUrl, stateUrl: isapi.stateUrl };
+  // The recorder's index also goes into the metadata: its server first, history made up before the cameras run.
+  const recordRoot = join(runDir, 'records');
+  let recordServer: RecordServer;
+  try {
+    const now = Date.now();
+    for (const d of defs.filter((x) => RECORDED_MOUNTPOINTS.includes(x.mountpointId))) {
+      const dir = recordingDir(recordRoot, d.mountpointId);
+      mkdirSync(dir, { recursive: true });
+      pruneRecordings(dir, now - RETENTION_MS);
+      const paths = clips.get(d.mountpointId);
+      if (d.camera === 'clip' && paths) await ensureHistory(dir, paths.main, now);
+    }
+    recordServer = await startRecordServer(recordRoot);
+  } catch (err) {
+    ptzCamera.stop();
+    await isapi.close();
+    throw err;
+  }
+  for (const d of defs) if (RECORDED_MOUNTPOINTS.includes(d.mountpointId)) d.recordIndexUrl = recordServer.indexUrl(d.mountpointId);
+  const records: LabRecords = { root: recordRoot, origin: recordServer.origin, mountpointIds: [...RECORDED_MOUNTPOINTS] };
+  const recordTarget = (d: ChannelDef): { dir: string; base: number } | null =>
+    d.recordIndexUrl ? { dir: recordingDir(recordRoot, d.mountpointId), base: Date.now() } : null;
   const janusCfg = writeJanusConfig(janusDir, defs);
   const janusUrl = janusWsUrl();
   const channels = defs.map(toLabChannel);
@@ -151,6 +192,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       clockMountpointId: clockDef.mountpointId,
       channels,
       ptz,
+      records,
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -185,7 +227,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     };
     let onSpawn: ((child: ChildProcess) => void) | undefined;
     if (d.camera === 'clock') {
-      spec.args = liveCameraArgs(d, textDir);
+      // Built at every spawn: each run of recording segments is named by the time it starts.
+      spec.args = () => liveCameraArgs(d, textDir, recordTarget(d));
       spec.stdin = 'pipe';
       onSpawn = (child) => {
         if (child.stdin) generator.attach(child.stdin);
@@ -197,18 +240,24 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     } else {
       const paths = clips.get(d.mountpointId);
       if (!paths) throw new Error(`no clips for channel ${d.mountpointId}`);
-      spec.args = clipCameraArgs(d, paths);
+      spec.args = () => clipCameraArgs(d, paths, recordTarget(d));
     }
     children.push(new Supervised(spec, log, writeState, onSpawn));
   }
 
+  const pruneTimer = setInterval(() => {
+    for (const id of RECORDED_MOUNTPOINTS) pruneRecordings(recordingDir(recordRoot, id), Date.now() - RETENTION_MS);
+  }, PRUNE_EVERY_MS);
+  pruneTimer.unref();
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       stopped = true;
+      clearInterval(pruneTimer);
       generator.stop();
       ptzCamera.stop();
       await isapi.close();
+      await recordServer.close();
       await Promise.all(children.map((c) => c.stop()));
       rmSync(ptzCamera.zmqSocket, { force: true });
       await deleteNetns();
@@ -240,6 +289,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     channels,
     clockMountpointId: clockDef.mountpointId,
     ptz,
+    records,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');
