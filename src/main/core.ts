@@ -7,6 +7,8 @@ import { backendConnectOrigins, isMediaOriginSource, type MediaOriginSource } fr
 import { ConsoleError } from '../shared/contract/rpc';
 import { backendSecretKey, type BackendConfig, type SaveBackendInput } from '../shared/domain/settings';
 import { MpegRelay } from './media/mpegRelay';
+import { PlaybackGateway } from './media/playbackGateway';
+import { RecordDownloads } from './services/recordDownloads';
 import { AuditLog } from './services/auditLog';
 import type { Logger } from './services/logger';
 import { SettingsService } from './services/settingsService';
@@ -70,7 +72,9 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return backend;
     }),
   );
-  const streams = new StreamSessions(registry, relay);
+  const gateway = owned.add(new PlaybackGateway((level, msg) => log[level]({ part: 'playback' }, msg)));
+  await gateway.start();
+  const streams = new StreamSessions(registry, relay, gateway);
   const wall = owned.add(
     new WallService(db, { channels: () => registry.catalogue().channels }, { warn: (msg) => log.warn({ part: 'wall' }, msg) }),
   );
@@ -78,6 +82,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   const recovered = library.recoverUnfinished();
   if (recovered > 0) log.warn({ recovered }, 'closed recordings left open by an earlier run');
   const channelName = (id: string) => registry.channel(id)?.name ?? id;
+  const downloads = owned.add(new RecordDownloads(gateway, library, (msg) => log.warn({ part: 'download' }, msg)));
   registry.configure(settings.get().backends);
   owned.add(settings.onDidChange((s) => registry.configure(s.backends)));
 
@@ -171,6 +176,24 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       audit.record(actor, 'stream.replay', channelId, { seconds });
       return source;
     },
+    queryRecords: async ({ channelId, from, to }) => ({ spans: await streams.recordSpans(channelId, from, to) }),
+    openPlayback: async ({ channelId, from, to }) => {
+      const session = await streams.openPlayback(channelId, from, to);
+      audit.record(actor, 'playback.open', channelId, { from, to, control: session.control });
+      return session;
+    },
+    playbackControl: async ({ sessionId, op, value }) => {
+      await streams.playbackControl(sessionId, op, value);
+      return null;
+    },
+    startDownload: async ({ channelId, from, to }) => {
+      const segments = (await streams.records(channelId, from, to)).flatMap((s) => (s.file ? [{ start: s.start, end: s.end, file: s.file }] : []));
+      const state = downloads.start({ channelId, channelName: channelName(channelId), from, to, segments });
+      audit.record(actor, 'recording.download', channelId, { from, to, id: state.downloadId });
+      return state;
+    },
+    cancelDownload: async ({ downloadId }) => downloads.cancel(downloadId),
+    listDownloads: async () => downloads.list(),
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
@@ -183,6 +206,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return registry.onStatus(listener as (p: EventPayload<'onBackendStatus'>) => void);
       case 'onWallChanged':
         return wall.onDidChange(listener as (p: EventPayload<'onWallChanged'>) => void);
+      case 'onDownloadProgress':
+        return downloads.onProgress(listener as (p: EventPayload<'onDownloadProgress'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -190,7 +215,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   return {
     dispatch,
     subscribe,
-    connectOrigins: () => [relay.origin, ...backendConnectOrigins(settings.get().backends, mediaOrigins)],
+    connectOrigins: () => [relay.origin, gateway.origin, ...backendConnectOrigins(settings.get().backends, mediaOrigins)],
     dispose: async () => {
       await relay.dispose();
       owned.dispose();

@@ -27,6 +27,8 @@ export type RecordFile = {
   container: 'mpegts' | 'mp4';
   /** Request headers the backend wants (e.g. an access token); never logged. */
   headers?: Record<string, string>;
+  /** PEM of a private CA the backend's HTTPS certificate chains to. */
+  caCertPem?: string;
 };
 
 /** One recording of a channel: its time (epoch ms, end exclusive), where it is kept, and a file where one is fetchable. */

@@ -147,17 +147,7 @@ export class MediaLibrary {
       bytes: 0,
       next_seq: 0,
     };
-    try {
-      this.db
-        .prepare(
-          `INSERT INTO recordings (id, channel_id, channel_name, started_at, ended_at, path, mime_type, bytes, next_seq)
-           VALUES (@id, @channel_id, @channel_name, @started_at, @ended_at, @path, @mime_type, @bytes, @next_seq)`,
-        )
-        .run(row);
-    } catch (err) {
-      removeQuietly(abs);
-      throw err;
-    }
+    this.insertRecordingRow(row, abs);
     this.active.add(id);
     return this.recordingEntry(row);
   }
@@ -207,6 +197,52 @@ export class MediaLibrary {
     const endedAt = Math.max(row.started_at, Date.now());
     this.db.prepare('UPDATE recordings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
     return this.recordingEntry(this.recordingRow(id));
+  }
+
+  /** Where a file that importRecording will take is written first (inside the media folder, same file system). */
+  partialPath(id: string, ext: string): string {
+    const dir = path.join(this.dir, '.partial');
+    fs.mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${safeFileLabel(id)}.${safeFileLabel(ext)}`);
+  }
+
+  /**
+   * Takes a finished file (e.g. a downloaded span of a backend's recording, written at partialPath) into the
+   * library as a closed recording: fsync'd and renamed into place before its row is inserted.
+   */
+  importRecording(input: { file: string; channelId: string; channelName: string; mimeType: string; startedAt: number; endedAt: number }): RecordingEntry {
+    const startedAt = checkTime(input.startedAt, '录像开始时间');
+    const endedAt = checkTime(input.endedAt, '录像结束时间');
+    const id = randomUUID();
+    const rel = this.newRelativePath(RECORDINGS, startedAt, input.channelName, input.channelId, id, extensionFor(input.mimeType));
+    const abs = this.resolve(rel);
+    let bytes: number;
+    try {
+      const fd = fs.openSync(input.file, 'r');
+      try {
+        fs.fsyncSync(fd);
+        bytes = fs.fstatSync(fd).size;
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(input.file, abs);
+      fsyncDir(path.dirname(abs));
+    } catch (err) {
+      throw fileError(err, '录像文件保存失败');
+    }
+    const row: RecordingRow = {
+      id,
+      channel_id: input.channelId,
+      channel_name: input.channelName,
+      started_at: startedAt,
+      ended_at: Math.max(startedAt, endedAt),
+      path: rel,
+      mime_type: input.mimeType,
+      bytes,
+      next_seq: 0,
+    };
+    this.insertRecordingRow(row, abs);
+    return this.recordingEntry(row);
   }
 
   listRecordings(limit: number): RecordingEntry[] {
@@ -281,6 +317,21 @@ export class MediaLibrary {
     fs.mkdirSync(path.join(this.dir, kind), { recursive: true });
     const label = safeFileLabel(channelName) || safeFileLabel(channelId) || 'channel';
     return `${kind}/${fileTime(at)}_${label}_${id.slice(0, 8)}.${ext}`;
+  }
+
+  /** Inserts a recording's row; the file (already on disk) is removed again if that fails. */
+  private insertRecordingRow(row: RecordingRow, abs: string): void {
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO recordings (id, channel_id, channel_name, started_at, ended_at, path, mime_type, bytes, next_seq)
+           VALUES (@id, @channel_id, @channel_name, @started_at, @ended_at, @path, @mime_type, @bytes, @next_seq)`,
+        )
+        .run(row);
+    } catch (err) {
+      removeQuietly(abs);
+      throw err;
+    }
   }
 
   /** Absolute path of a stored relative path; refuses anything that would leave the media folder. */

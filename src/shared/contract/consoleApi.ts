@@ -5,6 +5,7 @@ import { settingsSchema, saveBackendInputSchema } from '../domain/settings';
 import { auditEntrySchema } from '../domain/audit';
 import { MAX_RECORDING_CHUNK_BYTES, MAX_SNAPSHOT_BYTES, recordingEntrySchema, snapshotEntrySchema } from '../domain/mediaLibrary';
 import { ptzCommandSchema, ptzPresetSchema } from '../domain/ptz';
+import { downloadStateSchema, playbackSessionSchema, recordSpanSchema, recordWindowSchema } from '../domain/playback';
 import { channelIdSchema, wallCommandResultSchema, wallCommandSchema, wallStateSchema } from '../domain/wall';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
@@ -115,12 +116,29 @@ export const requestContract = {
     output: streamSourceSchema,
     timeoutMs: 15_000,
   },
+  /** Recorded spans (device and cloud, merged where continuous) of a channel overlapping [from, to). */
+  queryRecords: { input: recordWindowSchema, output: z.object({ spans: z.array(recordSpanSchema) }), timeoutMs: 20_000 },
+  /** Plays a channel's recordings of [from, to); released with closeStream. */
+  openPlayback: { input: recordWindowSchema, output: playbackSessionSchema, timeoutMs: 20_000 },
+  /** Pause, resume, seek (wall-clock ms) or speed of a backend-paced playback ('server' control). */
+  playbackControl: {
+    input: z
+      .object({ sessionId: z.string().max(100), op: z.enum(['pause', 'resume', 'seek', 'speed']), value: z.number().optional() })
+      .strict(),
+    output: z.null(),
+    timeoutMs: 10_000,
+  },
+  /** Downloads [from, to) of a channel's recordings into the media library (one MP4); progress as onDownloadProgress. */
+  startDownload: { input: recordWindowSchema, output: downloadStateSchema, timeoutMs: 20_000 },
+  cancelDownload: { input: z.object({ downloadId: z.string().max(100) }).strict(), output: downloadStateSchema, timeoutMs: 5_000 },
+  listDownloads: { input: empty, output: z.array(downloadStateSchema), timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {
   onCatalogueChanged: catalogueSchema,
   onBackendStatus: backendStatusSchema,
   onWallChanged: wallStateSchema,
+  onDownloadProgress: downloadStateSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

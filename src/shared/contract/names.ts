@@ -26,9 +26,15 @@ export const REQUEST_NAMES = [
   'stopRecording',
   'listRecordings',
   'openReplay',
+  'queryRecords',
+  'openPlayback',
+  'playbackControl',
+  'startDownload',
+  'cancelDownload',
+  'listDownloads',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
