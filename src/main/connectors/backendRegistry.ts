@@ -8,6 +8,7 @@ import type { BackendCatalogue, PlaybackStream, PlayTarget, RecordSegment, Strea
 import type { RecordSource } from '../../shared/domain/playback';
 import { JanusStreamingBackend } from './janus/janusStreamingBackend';
 import { WvpBackend } from './wvp/wvpBackend';
+import { HikvisionBackend } from './hikvision/hikvisionBackend';
 
 type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
 
@@ -26,8 +27,10 @@ export const createBackend = (config: BackendConfig, log: Logger, secrets: Secre
         warn: (msg) => log.warn({ backend: config.id }, msg),
       });
     case 'hikvision':
-      void secrets;
-      throw new ConsoleError('unsupported', `尚未实现该类型的视频平台：${config.kind}`);
+      return new HikvisionBackend(config, {
+        appSecret: () => secrets(backendSecretKey(config) ?? ''),
+        warn: (msg) => log.warn({ backend: config.id }, msg),
+      });
   }
 };
 
