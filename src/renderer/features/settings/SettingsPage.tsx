@@ -1,10 +1,42 @@
-import { Alert, App as AntApp, Button, Card, Form, Input, Popconfirm, Switch, Table, Tag } from 'antd';
-import { janusBackendConfigSchema, type BackendConfig } from '../../../shared/domain/settings';
+import { Alert, App as AntApp, Button, Card, Form, Input, Popconfirm, Select, Switch, Table, Tag } from 'antd';
+import { saveBackendInputSchema, type BackendConfig, type BackendKind } from '../../../shared/domain/settings';
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
-type FormValues = { id: string; name: string; url: string; enabled: boolean };
+type FormValues = {
+  kind: BackendKind;
+  id: string;
+  name: string;
+  url: string;
+  enabled: boolean;
+  username?: string;
+  appKey?: string;
+  /** Password (WVP) or appSecret (Hikvision): sent once with the save, never shown again. */
+  secret?: string;
+  caCertPem?: string;
+};
+
+const URL_PLACEHOLDER: Record<BackendKind, string> = {
+  janus: 'ws://host:8188',
+  wvp: 'http://host:18080',
+  hikvision: 'https://host:443',
+};
+
+/** The form's values as the saveBackend input of their kind (fields of other kinds dropped, empty optionals left out). */
+function toInput(v: FormValues): unknown {
+  const base = { id: v.id, name: v.name, url: v.url?.trim(), enabled: v.enabled };
+  const ca = v.caCertPem?.trim() ? { caCertPem: v.caCertPem.trim() } : {};
+  const secret = v.secret ? { secret: v.secret } : {};
+  switch (v.kind) {
+    case 'janus':
+      return { ...base, kind: 'janus' };
+    case 'wvp':
+      return { ...base, kind: 'wvp', username: v.username?.trim(), ...ca, ...secret };
+    case 'hikvision':
+      return { ...base, kind: 'hikvision', appKey: v.appKey?.trim(), ...ca, ...secret };
+  }
+}
 
 /** 设置: the backend registry (several video platforms at once) and the audit log. */
 export function SettingsPage() {
@@ -19,9 +51,16 @@ export function SettingsPage() {
   const [form] = Form.useForm<FormValues>();
   const status = new Map((catalogue?.backends ?? []).map((b) => [b.backendId, b]));
 
+  const kind = Form.useWatch('kind', form) ?? 'janus';
+  const secretLabel = kind === 'hikvision' ? t('settings.appSecret') : t('settings.password');
+
   const onFinish = async (values: FormValues) => {
-    const candidate = { ...values, kind: 'janus' as const };
-    const parsed = janusBackendConfigSchema.safeParse(candidate);
+    const existing = settings?.backends.find((b) => b.id === values.id && b.kind === values.kind);
+    if (values.kind !== 'janus' && !values.secret && !existing) {
+      message.error(t('settings.secretRequired', { what: values.kind === 'hikvision' ? t('settings.appSecret') : t('settings.password') }));
+      return;
+    }
+    const parsed = saveBackendInputSchema.safeParse(toInput(values));
     if (!parsed.success) {
       message.error(t('settings.invalid', { reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }));
       return;
@@ -49,7 +88,7 @@ export function SettingsPage() {
           columns={[
             { title: t('settings.name'), dataIndex: 'name' },
             { title: t('settings.id'), dataIndex: 'id' },
-            { title: t('settings.kind'), dataIndex: 'kind', render: (k: string) => <Tag>{k}</Tag> },
+            { title: t('settings.kind'), dataIndex: 'kind', render: (k: BackendKind) => <Tag>{t(`settings.kind.${k}`)}</Tag> },
             { title: t('settings.url'), dataIndex: 'url' },
             { title: t('settings.enabled'), dataIndex: 'enabled', render: (e: boolean) => (e ? '✓' : '—') },
             {
@@ -76,9 +115,16 @@ export function SettingsPage() {
           form={form}
           layout="inline"
           className="settings-page__form"
-          initialValues={{ enabled: true }}
+          initialValues={{ enabled: true, kind: 'janus' }}
           onFinish={(v) => void onFinish(v)}
         >
+          <Form.Item name="kind" label={t('settings.kind')}>
+            <Select<BackendKind>
+              style={{ width: 200 }}
+              data-testid="backend-kind"
+              options={(['janus', 'wvp', 'hikvision'] as const).map((k) => ({ value: k, label: t(`settings.kind.${k}`) }))}
+            />
+          </Form.Item>
           <Form.Item name="name" rules={[{ required: true }]}>
             <Input placeholder={t('settings.name')} />
           </Form.Item>
@@ -86,8 +132,40 @@ export function SettingsPage() {
             <Input placeholder={`${t('settings.id')} (a-z 0-9 -)`} />
           </Form.Item>
           <Form.Item name="url" rules={[{ required: true }]}>
-            <Input placeholder="ws://host:8188" style={{ width: 260 }} />
+            <Input placeholder={URL_PLACEHOLDER[kind]} style={{ width: 260 }} data-testid="backend-url" />
           </Form.Item>
+          {kind === 'wvp' ? (
+            <Form.Item name="username" rules={[{ required: true }]}>
+              <Input placeholder={t('settings.username')} autoComplete="off" data-testid="backend-username" />
+            </Form.Item>
+          ) : null}
+          {kind === 'hikvision' ? (
+            <Form.Item name="appKey" rules={[{ required: true }]}>
+              <Input placeholder={t('settings.appKey')} autoComplete="off" data-testid="backend-appkey" />
+            </Form.Item>
+          ) : null}
+          {kind !== 'janus' ? (
+            <Form.Item name="secret">
+              <Input.Password
+                placeholder={`${secretLabel}（${t('settings.secretKeep')}）`}
+                autoComplete="new-password"
+                visibilityToggle={false}
+                style={{ width: 240 }}
+                data-testid="backend-secret"
+              />
+            </Form.Item>
+          ) : null}
+          {kind !== 'janus' ? (
+            <Form.Item name="caCertPem">
+              <Input.TextArea
+                placeholder={t('settings.caCert')}
+                autoSize={{ minRows: 1, maxRows: 6 }}
+                spellCheck={false}
+                style={{ width: 360, fontFamily: 'monospace' }}
+                data-testid="backend-ca"
+              />
+            </Form.Item>
+          ) : null}
           <Form.Item name="enabled" valuePropName="checked">
             <Switch />
           </Form.Item>

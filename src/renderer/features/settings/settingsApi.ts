@@ -1,4 +1,4 @@
-import type { BackendConfig, Settings } from '../../../shared/domain/settings';
+import type { SaveBackendInput, Settings } from '../../../shared/domain/settings';
 import type { AuditEntry } from '../../../shared/domain/audit';
 import { consoleApi } from '../../api/consoleApiSlice';
 import type { RequestOutput } from '../../../shared/contract/consoleApi';
@@ -7,7 +7,8 @@ export const settingsApi = consoleApi.injectEndpoints({
   endpoints: (build) => ({
     getAppInfo: build.query<RequestOutput<'getAppInfo'>, void>({ query: () => ({ method: 'getAppInfo', input: {} }) }),
     getSettings: build.query<Settings, void>({ query: () => ({ method: 'getSettings', input: {} }), providesTags: ['Settings'] }),
-    saveBackend: build.mutation<Settings, BackendConfig>({
+    saveBackend: build.mutation<Settings, SaveBackendInput>({
+      /** WVP/Hikvision carry their password/appSecret once here; it is never sent back. */
       query: (config) => ({ method: 'saveBackend', input: config }),
       invalidatesTags: ['Settings', 'Audit'],
     }),
