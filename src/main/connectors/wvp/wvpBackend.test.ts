@@ -143,6 +143,30 @@ describe('WvpBackend (recorded real-shaped WVP responses)', () => {
     expect(s.requests.filter((r) => r.path === '/api/user/login')).toHaveLength(1);
   });
 
+  it('fetches every channel list at most once a minute; polls in between read only the device list', async () => {
+    let clock = 1_000_000;
+    let nvrOnline = true;
+    const s = await wvp({ extra: (req) => (req.path === '/api/device/query/devices' ? ok({ total: 1, list: [{ ...device, onLine: nvrOnline }] }) : undefined) });
+    const b = new WvpBackend(
+      { id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url: s.url, username: 'admin' },
+      { password: () => PASSWORD, warn: () => undefined, now: () => clock },
+    );
+    backends.push(b);
+    await b.fetchCatalogue();
+    const channelLists = () => s.requests.filter((r) => r.path.endsWith('/channels')).length;
+    expect(channelLists()).toBe(1);
+    nvrOnline = false;
+    clock += 5_000;
+    expect((await b.fetchCatalogue()).channels.map((c) => c.online)).toEqual([false, false]);
+    nvrOnline = true;
+    clock += 5_000;
+    expect((await b.fetchCatalogue()).channels.map((c) => c.online)).toEqual([true, true]);
+    expect(channelLists()).toBe(1);
+    clock += 60_000;
+    await b.fetchCatalogue();
+    expect(channelLists()).toBe(2);
+  });
+
   it('falls back to http FLV when the media server gives no ws_flv', async () => {
     const s = await wvp({ extra: (req) => (req.path === `/api/play/start/${D}/${C1}` ? ok(streamContent(STREAM, { ws_flv: '', wss_flv: null })) : undefined) });
     const b = backend(s.url);

@@ -18,7 +18,7 @@ import type { MediaOriginSource } from '../connectOrigins';
 import { fetchTrustingCa } from '../caFetch';
 import { WvpApiError, WvpClient, type FetchLike } from './wvpClient';
 import { probeWvpVersion, type WvpPaths } from './wvpVersion';
-import { fetchAllPages, fetchWvpCatalogue, parsePage, splitLocalId, toConsoleCatalogue } from './wvpCatalogue';
+import { fetchAllPages, fetchWvpCatalogue, parseDevice, parsePage, splitLocalId, toConsoleCatalogue } from './wvpCatalogue';
 import { mapPtzCommand, parseWvpPresets, wvpPtzCall } from './wvpPtz';
 import { fromWvpTime, toWvpTime } from './wvpTime';
 
@@ -33,6 +33,12 @@ export type WvpBackendOptions = {
   playTimeoutMs?: number;
   /** Record queries wait for the device's answer over SIP. */
   recordTimeoutMs?: number;
+  /**
+   * Full catalogue (every device's channels) at most this often (default 60 s); the registry's polls in between
+   * fetch only the device list, which keeps device online states and the connection's health current.
+   */
+  fullRefreshMs?: number;
+  now?: () => number;
 };
 
 type ChannelEntry = { deviceId: string; channelId: string; name: string; ptz: boolean };
@@ -85,6 +91,7 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
   private readonly fetchImpl: FetchLike | undefined;
   private readonly openPlaybacks = new Set<PlaybackControl>();
   private disposed = false;
+  private last: { at: number; catalogue: BackendCatalogue } | null = null;
 
   constructor(
     private readonly config: WvpBackendConfig,
@@ -111,6 +118,12 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
   async fetchCatalogue(): Promise<BackendCatalogue> {
     try {
       const client = this.connection();
+      const now = (this.options.now ?? Date.now)();
+      if (this.paths && this.last && now - this.last.at < (this.options.fullRefreshMs ?? 60_000)) {
+        const catalogue = await this.deviceStates(client, this.paths, this.last.catalogue);
+        this.setHealth({ state: 'online', message: null });
+        return catalogue;
+      }
       this.paths ??= (await probeWvpVersion(client)).paths;
       const raw = await fetchWvpCatalogue(client, this.paths, { warn: this.options.warn });
       const { mines, channels, ptz } = toConsoleCatalogue(this.id, raw);
@@ -123,6 +136,7 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
       });
       this.channels = entries;
       await this.learnMediaServers(client, this.paths);
+      this.last = { at: now, catalogue: { mines, channels: out } };
       this.setHealth({ state: 'online', message: null });
       return { mines, channels: out };
     } catch (err) {
@@ -381,6 +395,25 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
       out.push({ start: item.start, end: item.end, source: 'cloud', file: { url, container: 'mp4' } });
     }
     return out;
+  }
+
+  /**
+   * The last catalogue with each channel's online state following its device's current one (a device that went
+   * offline takes its channels with it; one that came back restores the states of the last full fetch).
+   */
+  private async deviceStates(client: WvpClient, paths: WvpPaths, last: BackendCatalogue): Promise<BackendCatalogue> {
+    const devices = await fetchAllPages(
+      async (page, count) => parsePage(await client.request(paths.devices, { query: { page, count } }), 'WVP 设备列表'),
+      parseDevice,
+      (d) => d.deviceId,
+      { warn: this.options.warn },
+    );
+    const online = new Map(devices.map((d) => [d.deviceId, d.online]));
+    const channels = last.channels.map((c) => {
+      const ids = splitLocalId(c.id.slice(this.id.length + 1));
+      return ids && online.get(ids.deviceId) === false ? { ...c, online: false } : c;
+    });
+    return { mines: last.mines, channels };
   }
 
   /** Origins of the media servers' HTTP(S) ports (best effort: older versions lack the endpoint). */
