@@ -1,21 +1,12 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Button, Empty, Input, Spin, Tooltip, Tree, Typography } from 'antd';
-import type { DataNode } from 'antd/es/tree';
 import { ReloadOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery, useRefreshCatalogueMutation } from './catalogueApi';
-import { buildDeviceTree, channelIdsUnder, innerKeys, type DeviceTreeNode } from './treeModel';
+import { buildDeviceTree, channelIdsUnder, innerKeys, treeRows, type TreeRow } from './treeModel';
 import { CHANNEL_DRAG_TYPE, CHANNELS_DRAG_TYPE } from './dragAndDrop';
 
 type Props = { onOpenChannel: (channelId: string) => void; height: number };
-
-type Row = DataNode & { node: DeviceTreeNode; children?: Row[] };
-
-function toRows(n: DeviceTreeNode): Row {
-  const row: Row = { key: n.key, title: n.title, node: n, isLeaf: n.kind === 'channel' };
-  if (n.kind !== 'channel') row.children = n.children.map(toRows);
-  return row;
-}
 
 /** 长治市 → 区县 → 煤矿 → 点位类别 → 通道, with search, online counts, double-click or drag to play. */
 export function DeviceTree({ onOpenChannel, height }: Props) {
@@ -26,16 +17,18 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
   const deferredQuery = useDeferredValue(query);
   const [expanded, setExpanded] = useState<React.Key[] | null>(null);
 
+  // The full tree is built once per catalogue; a search filters it (treeModel caches per catalogue).
   const root = useMemo(() => (data ? buildDeviceTree(data, deferredQuery) : null), [data, deferredQuery]);
-  const rows = useMemo(() => (root ? [toRows(root)] : []), [root]);
   // While searching, show every match; otherwise the user's expansion (default: city and counties).
   const expandedKeys = useMemo(() => {
     if (!root) return [];
     if (deferredQuery.trim()) return innerKeys(root);
     return expanded ?? ['city', ...root.children.map((c) => c.key)];
   }, [root, deferredQuery, expanded]);
+  // Only expanded nodes carry children, so the widget indexes what shows, not all 10,000 channels.
+  const rows = useMemo(() => (root ? [treeRows(root, new Set(expandedKeys.map(String)))] : []), [root, expandedKeys]);
 
-  const renderTitle = (row: Row) => {
+  const renderTitle = (row: TreeRow) => {
     const n = row.node;
     if (n.kind === 'channel' && n.channel) {
       const channel = n.channel;
@@ -72,11 +65,10 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
         }}
       >
         <span className="tree-group__name">{n.title}</span>
-        <Tooltip title={t('tree.onlineCount', { online: n.online, total: n.total })}>
-          <span className="tree-group__count">
-            <span className={n.online > 0 ? 'count-online' : 'count-none'}>{n.online}</span>/{n.total}
-          </span>
-        </Tooltip>
+        {/* A native tooltip: an antd Tooltip per visible row cost more than the rest of the row together. */}
+        <span className="tree-group__count" title={t('tree.onlineCount', { online: n.online, total: n.total })}>
+          <span className={n.online > 0 ? 'count-online' : 'count-none'}>{n.online}</span>/{n.total}
+        </span>
       </span>
     );
   };
@@ -101,7 +93,7 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={deferredQuery ? t('tree.noMatch') : t('tree.empty')} />
       ) : null}
       {root && root.total > 0 ? (
-        <Tree<Row>
+        <Tree<TreeRow>
           blockNode
           virtual
           height={height}

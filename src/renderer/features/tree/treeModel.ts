@@ -26,47 +26,52 @@ export function categoryLabel(code: string): string {
   return `${code} ${categoryName.get(code) ?? '未分类'}`;
 }
 
-function matches(channel: Channel, mine: Mine | undefined, query: string): boolean {
-  if (!query) return true;
-  const hay = [
-    channel.name,
-    channel.gbId ?? '',
-    channel.place,
-    mine?.name ?? '',
-    mine?.shortName ?? '',
-    categoryName.get(channel.categoryCode) ?? '',
-    countyName.get(channel.countyCode ?? '') ?? '',
-  ]
-    .join('\n')
-    .toLowerCase();
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((term) => hay.includes(term));
+/** Lower-case search text of every channel (name, GB id, place, mine, category, county), once per catalogue. */
+const haystacks = new WeakMap<readonly Channel[], { mines: readonly Mine[]; hay: string[] }>();
+
+function haystacksOf(catalogue: Pick<Catalogue, 'mines' | 'channels'>): string[] {
+  const cached = haystacks.get(catalogue.channels);
+  if (cached && cached.mines === catalogue.mines) return cached.hay;
+  const mines = new Map(catalogue.mines.map((m) => [m.id, m]));
+  const hay = catalogue.channels.map((channel) => {
+    const mine = channel.mineId ? mines.get(channel.mineId) : undefined;
+    // The county the tree files the channel under (its own, else its mine's), so a county's name finds all it shows.
+    const county = channel.countyCode ?? mine?.countyCode ?? '';
+    return [channel.name, channel.gbId ?? '', channel.place, mine?.name ?? '', mine?.shortName ?? '', categoryName.get(channel.categoryCode) ?? '', countyName.get(county) ?? '']
+      .join('\n')
+      .toLowerCase();
+  });
+  haystacks.set(catalogue.channels, { mines: catalogue.mines, hay });
+  return hay;
+}
+
+/** The search terms of a query: lower case, split at white space. */
+export function searchTerms(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
 function node(key: string, kind: TreeNodeKind, title: string, detail: string | null = null): DeviceTreeNode {
   return { key, kind, title, detail, online: 0, total: 0, channel: null, children: [] };
 }
 
-/**
- * Builds 长治市 → 区县 → 煤矿 → 点位类别 → 通道 from the catalogue, keeping only channels that
- * match `query` (all terms, over name, GB id, place, mine, category and county). Every inner node
- * carries online/total counts of the channels below it. Sorted by county code order, mine name,
- * category code and channel name, so the tree is stable between refreshes.
- */
-export function buildDeviceTree(catalogue: Pick<Catalogue, 'mines' | 'channels'>, query = ''): DeviceTreeNode {
+const collator = new Intl.Collator('zh-CN');
+const byTitle = (a: DeviceTreeNode, b: DeviceTreeNode) => collator.compare(a.title, b.title);
+const byKey = (a: DeviceTreeNode, b: DeviceTreeNode) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The full tree of a catalogue, built once per catalogue (RTK Query hands out the same arrays until it changes). */
+const fullTrees = new WeakMap<readonly Channel[], { mines: readonly Mine[]; root: DeviceTreeNode }>();
+
+function fullTree(catalogue: Pick<Catalogue, 'mines' | 'channels'>): DeviceTreeNode {
+  const cached = fullTrees.get(catalogue.channels);
+  if (cached && cached.mines === catalogue.mines) return cached.root;
   const mines = new Map(catalogue.mines.map((m) => [m.id, m]));
   const root = node('city', 'city', CITY.name);
   const counties = new Map<string, DeviceTreeNode>();
   const mineNodes = new Map<string, DeviceTreeNode>();
   const categoryNodes = new Map<string, DeviceTreeNode>();
-  const q = query.trim();
 
   for (const channel of catalogue.channels) {
     const mine = channel.mineId ? mines.get(channel.mineId) : undefined;
-    if (!matches(channel, mine, q)) continue;
     const countyCode = channel.countyCode ?? mine?.countyCode ?? UNASSIGNED_COUNTY;
     let county = counties.get(countyCode);
     if (!county) {
@@ -102,15 +107,67 @@ export function buildDeviceTree(catalogue: Pick<Catalogue, 'mines' | 'channels'>
   root.children = [...counties.entries()]
     .sort(([a], [b]) => (countyOrder.get(a) ?? 99) - (countyOrder.get(b) ?? 99))
     .map(([, county]) => county);
-  const byTitle = (a: DeviceTreeNode, b: DeviceTreeNode) => a.title.localeCompare(b.title, 'zh-CN');
   for (const county of root.children) {
     county.children.sort(byTitle);
     for (const mine of county.children) {
-      mine.children.sort((a, b) => a.key.localeCompare(b.key));
+      mine.children.sort(byKey);
       for (const cat of mine.children) cat.children.sort(byTitle);
     }
   }
+  fullTrees.set(catalogue.channels, { mines: catalogue.mines, root });
   return root;
+}
+
+/** A copy of `n` with only the channels `keep` accepts, and their counts; null when none is left. */
+function filterNode(n: DeviceTreeNode, keep: (channel: Channel) => boolean): DeviceTreeNode | null {
+  if (n.kind === 'channel') return n.channel && keep(n.channel) ? n : null;
+  const copy: DeviceTreeNode = { ...n, online: 0, total: 0, children: [] };
+  for (const child of n.children) {
+    const kept = filterNode(child, keep);
+    if (!kept) continue;
+    copy.children.push(kept);
+    copy.total += kept.total;
+    copy.online += kept.online;
+  }
+  return copy.total > 0 ? copy : null;
+}
+
+/**
+ * Builds 长治市 → 区县 → 煤矿 → 点位类别 → 通道 from the catalogue, keeping only channels that
+ * match `query` (all terms, over name, GB id, place, mine, category and county). Every inner node
+ * carries online/total counts of the channels below it. Sorted by county code order, mine name,
+ * category code and channel name, so the tree is stable between refreshes.
+ *
+ * The full tree is built (and sorted) once per catalogue and shared: treat returned trees as read-only. A search
+ * filters that tree over lower-case texts prepared once per catalogue, so a keystroke costs one pass over the
+ * channels and no sorting.
+ */
+export function buildDeviceTree(catalogue: Pick<Catalogue, 'mines' | 'channels'>, query = ''): DeviceTreeNode {
+  const root = fullTree(catalogue);
+  const terms = searchTerms(query);
+  if (terms.length === 0) return root;
+  const hay = haystacksOf(catalogue);
+  const matching = new Set<Channel>();
+  catalogue.channels.forEach((channel, i) => {
+    const text = hay[i]!;
+    if (terms.every((term) => text.includes(term))) matching.add(channel);
+  });
+  return filterNode(root, (channel) => matching.has(channel)) ?? { ...root, online: 0, total: 0, children: [] };
+}
+
+/** A row of the rendered tree: inner nodes carry children only while expanded, so the tree widget sees only what shows. */
+export type TreeRow = { key: string; title: string; node: DeviceTreeNode; isLeaf: boolean; children?: TreeRow[] };
+
+/**
+ * Rows for the tree widget. A collapsed inner node has no `children` (and `isLeaf: false`, so it keeps its expand
+ * switcher): the widget then indexes only the expanded part (~100 rows for the default view of 10,000 channels)
+ * instead of every node.
+ */
+export function treeRows(n: DeviceTreeNode, expanded: ReadonlySet<string>): TreeRow {
+  const isLeaf = n.kind === 'channel';
+  const row: TreeRow = { key: n.key, title: n.title, node: n, isLeaf };
+  if (!isLeaf && expanded.has(n.key)) row.children = n.children.map((c) => treeRows(c, expanded));
+  return row;
 }
 
 /** Keys of every inner node, to expand a filtered tree fully. */
@@ -127,8 +184,14 @@ export function innerKeys(root: DeviceTreeNode): string[] {
 
 /** Channel ids below a node, in tree order (dragging a mine or a category fills the wall in this order). */
 export function channelIdsUnder(n: DeviceTreeNode): string[] {
-  if (n.kind === 'channel') return n.channel ? [n.channel.id] : [];
-  return n.children.flatMap(channelIdsUnder);
+  const ids: string[] = [];
+  const walk = (x: DeviceTreeNode) => {
+    if (x.kind === 'channel') {
+      if (x.channel) ids.push(x.channel.id);
+    } else x.children.forEach(walk);
+  };
+  walk(n);
+  return ids;
 }
 
 /**
