@@ -17,6 +17,7 @@ import { useHashRoute, type Route } from './useHashRoute';
 import type { StringKey } from './strings';
 import { WallPage } from '../features/wall/WallPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
 
@@ -59,6 +60,9 @@ export function Shell({ api }: { api: ConsoleApi }) {
       break;
     case 'settings':
       page = <SettingsPage />;
+      break;
+    case 'playback':
+      page = <PlaybackPage />;
       break;
     default:
       page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
