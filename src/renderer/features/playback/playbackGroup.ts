@@ -98,8 +98,9 @@ export class PlaybackGroup {
         const st = statuses.get(id);
         if (!st) continue;
         if (st.phase === 'gap') {
-          const next = p.nextRecordingAfter(this.clockMs - 1) ?? Infinity;
-          if (this.clockMs >= next) void p.seekWall(this.clockMs).then(() => p.resumeFromGap());
+          // A player in a gap waits at the start of its next recording: join once the clock gets there.
+          const waitsAt = p.wallTime() ?? Infinity;
+          if (this.clockMs >= waitsAt) void p.seekWall(this.clockMs).then(() => p.resumeFromGap());
           continue;
         }
         if (st.phase !== 'playing' && st.phase !== 'paused') continue;
