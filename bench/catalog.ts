@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       // A mine's NVR drops off (or comes back): WvpBackend reads device states at every refresh, so its 100
       // channels change state and the host pushes the whole catalogue again.
-      const mine = data.mines[5 + 10 * Math.floor(i / 2)]!;
+      const mine = data.mines[(5 + 10 * Math.floor(i / 2)) % data.mines.length]!;
       mine.online = !mine.online;
       const before = (await catalogueArrivals(page)).length;
       const evaluated = page.evaluate(treeInteractive, { ...countsOf(data), timeoutMs: TIMEOUT_MS });
