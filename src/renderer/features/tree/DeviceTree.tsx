@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Empty, Input, Spin, Tooltip, Tree, Typography } from 'antd';
 import { ReloadOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { useT } from '../../app/hooks';
@@ -28,7 +28,13 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
   // Only expanded nodes carry children, so the widget indexes what shows, not all 10,000 channels.
   const rows = useMemo(() => (root ? [treeRows(root, new Set(expandedKeys.map(String)))] : []), [root, expandedKeys]);
 
-  const renderTitle = (row: TreeRow) => {
+  // The title renderer stays the same function across renders (the parent passes a new onOpenChannel each time),
+  // so the memoised TreeView skips re-rendering while only the search box or the parent changes.
+  const openChannel = useRef(onOpenChannel);
+  useEffect(() => {
+    openChannel.current = onOpenChannel;
+  }, [onOpenChannel]);
+  const renderTitle = useCallback((row: TreeRow) => {
     const n = row.node;
     if (n.kind === 'channel' && n.channel) {
       const channel = n.channel;
@@ -43,7 +49,7 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
             e.dataTransfer.setData(CHANNEL_DRAG_TYPE, channel.id);
             e.dataTransfer.effectAllowed = 'copy';
           }}
-          onDoubleClick={() => onOpenChannel(channel.id)}
+          onDoubleClick={() => openChannel.current(channel.id)}
           title={[channel.name, channel.gbId ?? ''].filter(Boolean).join('\n')}
         >
           <VideoCameraOutlined className="tree-channel__icon" />
@@ -71,7 +77,7 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
         </span>
       </span>
     );
-  };
+  }, [t]);
 
   return (
     <div className="device-tree" data-testid="device-tree">
@@ -93,17 +99,32 @@ export function DeviceTree({ onOpenChannel, height }: Props) {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={deferredQuery ? t('tree.noMatch') : t('tree.empty')} />
       ) : null}
       {root && root.total > 0 ? (
-        <Tree<TreeRow>
-          blockNode
-          virtual
-          height={height}
-          treeData={rows}
-          expandedKeys={expandedKeys}
-          onExpand={(keys) => setExpanded(keys)}
-          titleRender={renderTitle}
-          selectable={false}
-        />
+        <TreeView rows={rows} expandedKeys={expandedKeys} height={height} onExpand={setExpanded} titleRender={renderTitle} />
       ) : null}
     </div>
   );
 }
+
+type TreeViewProps = {
+  rows: TreeRow[];
+  expandedKeys: React.Key[];
+  height: number;
+  onExpand: (keys: React.Key[]) => void;
+  titleRender: (row: TreeRow) => React.ReactNode;
+};
+
+/** The antd Tree, re-rendered only when its rows, expansion or size change (typing in the search box does not). */
+const TreeView = memo(function TreeView({ rows, expandedKeys, height, onExpand, titleRender }: TreeViewProps) {
+  return (
+    <Tree<TreeRow>
+      blockNode
+      virtual
+      height={height}
+      treeData={rows}
+      expandedKeys={expandedKeys}
+      onExpand={(keys) => onExpand(keys)}
+      titleRender={titleRender}
+      selectable={false}
+    />
+  );
+});
