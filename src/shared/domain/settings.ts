@@ -46,6 +46,34 @@ export const hikvisionBackendConfigSchema = z.object({
 });
 export type HikvisionBackendConfig = z.infer<typeof hikvisionBackendConfigSchema>;
 
+/** A stream proxy a ZLMediaKit backend keeps pulling (addStreamProxy): `app`/`stream` name it, `url` is the rtsp:// source. */
+export const zlmProxySchema = z.object({
+  app: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -'),
+  stream: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . -'),
+  url: z.string().max(1024).refine((u) => /^rtsps?:\/\/[^\s]+$/.test(u), 'must be rtsp:// or rtsps://'),
+});
+export type ZlmProxy = z.infer<typeof zlmProxySchema>;
+
+/** ZLMediaKit's HTTP API and media port (http(s)://host[:port]). The API `secret` lives in the SecretStore. */
+export const zlmBackendConfigSchema = z.object({
+  id: backendIdSchema,
+  kind: z.literal('zlm'),
+  name: z.string().min(1).max(64),
+  enabled: z.boolean(),
+  url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be http:// or https://'),
+  caCertPem: caCertPemSchema.optional(),
+  /** The server's UTC offset: its MP4 file and folder names are in its local time. Default +08:00. */
+  utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'must look like +08:00').optional(),
+  /** ZLMediaKit's `record.fileSecond` (length of one MP4 file). Default 3600. */
+  recordFileSeconds: z.number().int().min(10).max(86_400).optional(),
+  /** Where ZLMediaKit's HTTP server serves the MP4 recordings (its default http root: /record). */
+  recordPathPrefix: z.string().regex(/^(\/[A-Za-z0-9_.~-]+)*\/?$/, 'must be a path like /record').optional(),
+  /** Play FLV over WebSocket (ws(s)://.../x.live.flv) instead of HTTP. */
+  flvOverWebSocket: z.boolean().optional(),
+  proxies: z.array(zlmProxySchema).max(200).optional(),
+});
+export type ZlmBackendConfig = z.infer<typeof zlmBackendConfigSchema>;
+
 /** One entry of the backend registry. */
 export const backendConfigSchema = z.discriminatedUnion('kind', [janusBackendConfigSchema, wvpBackendConfigSchema, hikvisionBackendConfigSchema]);
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
