@@ -111,7 +111,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       const { config, secret } = splitSecret(input);
       const key = backendSecretKey(config);
       if (key && secret === null && secrets.get(key) === null) {
-        throw new ConsoleError('bad-request', config.kind === 'wvp' ? '请填写 WVP 登录密码' : '请填写海康平台的 appSecret');
+        throw new ConsoleError('bad-request', MISSING_SECRET[config.kind] ?? '请填写凭据');
       }
       // The secret is written first, so the backend the settings change starts finds it.
       if (key && secret !== null) secrets.set(key, secret);
@@ -123,7 +123,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     },
     removeBackend: async ({ id }) => {
       const next = settings.removeBackend(id);
-      for (const kind of ['wvp', 'hikvision'] as const) {
+      for (const kind of SECRET_KINDS) {
         const key = backendSecretKey({ id, kind });
         if (key) secrets.delete(key);
       }
@@ -223,6 +223,15 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   };
 }
 
+/** Kinds whose backends keep a secret in the SecretStore. */
+const SECRET_KINDS = ['wvp', 'hikvision', 'zlm'] as const;
+
+const MISSING_SECRET: Partial<Record<BackendConfig['kind'], string>> = {
+  wvp: '请填写 WVP 登录密码',
+  hikvision: '请填写海康平台的 appSecret',
+  zlm: '请填写 ZLMediaKit 的 API secret（config.ini 的 api.secret）',
+};
+
 /** The config to store and the secret to keep apart from it (null: keep the stored one). */
 function splitSecret(input: SaveBackendInput): { config: BackendConfig; secret: string | null } {
   if (input.kind === 'janus') return { config: input, secret: null };
@@ -233,8 +242,7 @@ function splitSecret(input: SaveBackendInput): { config: BackendConfig; secret: 
 /** Secrets of the same backend id under another kind (the backend changed kind). */
 function staleSecretKeys(config: BackendConfig): string[] {
   const own = backendSecretKey(config);
-  return (['wvp', 'hikvision'] as const)
-    .map((kind) => backendSecretKey({ id: config.id, kind }))
+  return SECRET_KINDS.map((kind) => backendSecretKey({ id: config.id, kind }))
     .filter((k): k is string => k !== null && k !== own);
 }
 

@@ -9,6 +9,7 @@ import type { RecordSource } from '../../shared/domain/playback';
 import { JanusStreamingBackend } from './janus/janusStreamingBackend';
 import { WvpBackend } from './wvp/wvpBackend';
 import { HikvisionBackend } from './hikvision/hikvisionBackend';
+import { ZlmBackend } from './zlm/zlmBackend';
 
 type Entry = { backend: VideoBackend; config: BackendConfig; catalogue: BackendCatalogue; subscriptions: DisposableStore };
 
@@ -29,6 +30,11 @@ export const createBackend = (config: BackendConfig, log: Logger, secrets: Secre
     case 'hikvision':
       return new HikvisionBackend(config, {
         appSecret: () => secrets(backendSecretKey(config) ?? ''),
+        warn: (msg) => log.warn({ backend: config.id }, msg),
+      });
+    case 'zlm':
+      return new ZlmBackend(config, {
+        secret: () => secrets(backendSecretKey(config) ?? ''),
         warn: (msg) => log.warn({ backend: config.id }, msg),
       });
   }

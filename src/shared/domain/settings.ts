@@ -75,7 +75,12 @@ export const zlmBackendConfigSchema = z.object({
 export type ZlmBackendConfig = z.infer<typeof zlmBackendConfigSchema>;
 
 /** One entry of the backend registry. */
-export const backendConfigSchema = z.discriminatedUnion('kind', [janusBackendConfigSchema, wvpBackendConfigSchema, hikvisionBackendConfigSchema]);
+export const backendConfigSchema = z.discriminatedUnion('kind', [
+  janusBackendConfigSchema,
+  wvpBackendConfigSchema,
+  hikvisionBackendConfigSchema,
+  zlmBackendConfigSchema,
+]);
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type BackendKind = BackendConfig['kind'];
 
@@ -88,22 +93,25 @@ export const backendSecretSchema = z
 
 /**
  * What `saveBackend` takes: the config, plus for kinds with credentials optionally the secret. Omitted, the stored
- * secret stays; a new WVP or Hikvision backend needs one.
+ * secret stays; a new WVP, Hikvision or ZLMediaKit backend needs one.
  */
 export const saveBackendInputSchema = z.discriminatedUnion('kind', [
   janusBackendConfigSchema.strict(),
   wvpBackendConfigSchema.extend({ secret: backendSecretSchema.optional() }).strict(),
   hikvisionBackendConfigSchema.extend({ secret: backendSecretSchema.optional() }).strict(),
+  zlmBackendConfigSchema.extend({ secret: backendSecretSchema.optional() }).strict(),
 ]);
 export type SaveBackendInput = z.infer<typeof saveBackendInputSchema>;
 
-/** Kinds that need a secret, and the SecretStore key of one backend's secret (password / appSecret). */
+/** Kinds that need a secret, and the SecretStore key of one backend's secret (password / appSecret / API secret). */
 export function backendSecretKey(config: Pick<BackendConfig, 'id' | 'kind'>): string | null {
   switch (config.kind) {
     case 'wvp':
       return `backend:${config.id}:password`;
     case 'hikvision':
       return `backend:${config.id}:appSecret`;
+    case 'zlm':
+      return `backend:${config.id}:secret`;
     case 'janus':
       return null;
   }

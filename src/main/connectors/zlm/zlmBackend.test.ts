@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared/contract/rpc';
 import { channelSchema, mineSchema } from '../../../shared/domain/catalogue';
-import { zlmBackendConfigSchema, type ZlmBackendConfig } from '../../../shared/domain/settings';
+import { backendSecretKey, saveBackendInputSchema, zlmBackendConfigSchema, type ZlmBackendConfig } from '../../../shared/domain/settings';
 import { ZlmBackend, type ZlmBackendOptions } from './zlmBackend';
 import { mediaEntry, SECRET, startFakeZlm, type FakeZlm, type FakeZlmHandler } from './fakeZlm.testkit';
 import { daysToQuery, fileSpans, parseRecordFile } from './zlmRecords';
@@ -270,5 +270,21 @@ describe('ZLMediaKit MP4 file names', () => {
   it('never makes an empty span for a file starting at the cap', () => {
     const f = parseRecordFile('2026-11-23', '10-00-00.mp4', 0)!;
     expect(fileSpans([f], 3600, f.start)).toEqual([{ ...f, end: f.start + 1_000 }]);
+  });
+});
+
+describe('ZLMediaKit settings', () => {
+  const base = { id: 'zlm1', kind: 'zlm', name: '流媒体', enabled: true, url: 'http://10.18.0.21' } as const;
+
+  it('keeps the secret out of the config (SecretStore key backend:<id>:secret) and checks the fields', () => {
+    expect(backendSecretKey(base)).toBe('backend:zlm1:secret');
+    expect(saveBackendInputSchema.safeParse({ ...base, secret: SECRET, utcOffset: '+08:00', recordFileSeconds: 1800, recordPathPrefix: '/record' }).success).toBe(true);
+    expect(saveBackendInputSchema.safeParse({ ...base, url: 'ws://10.18.0.21' }).success).toBe(false);
+    expect(saveBackendInputSchema.safeParse({ ...base, utcOffset: '8' }).success).toBe(false);
+    expect(saveBackendInputSchema.safeParse({ ...base, recordFileSeconds: 0 }).success).toBe(false);
+    expect(saveBackendInputSchema.safeParse({ ...base, proxies: [{ app: 'live', stream: 'a', url: 'http://x/y' }] }).success).toBe(false);
+    const many = Array.from({ length: 201 }, (_, i) => ({ app: 'live', stream: `c${i}`, url: 'rtsp://10.18.3.64/1' }));
+    expect(saveBackendInputSchema.safeParse({ ...base, proxies: many }).success).toBe(false);
+    expect(saveBackendInputSchema.safeParse({ ...base, proxies: many.slice(0, 200) }).success).toBe(true);
   });
 });

@@ -12,16 +12,38 @@ type FormValues = {
   enabled: boolean;
   username?: string;
   appKey?: string;
-  /** Password (WVP) or appSecret (Hikvision): sent once with the save, never shown again. */
+  /** Password (WVP), appSecret (Hikvision) or API secret (ZLMediaKit): sent once with the save, never shown again. */
   secret?: string;
   caCertPem?: string;
+  /** ZLMediaKit only. */
+  utcOffset?: string;
+  recordFileSeconds?: string;
+  recordPathPrefix?: string;
+  flvOverWebSocket?: boolean;
+  /** One stream proxy a line: `app/stream rtsp://...`. */
+  proxies?: string;
 };
 
 const URL_PLACEHOLDER: Record<BackendKind, string> = {
   janus: 'ws://host:8188',
   wvp: 'http://host:18080',
   hikvision: 'https://host:443',
+  zlm: 'http://host:80',
 };
+
+/** `app/stream rtsp://...` lines -> proxies, or the 1-based number of the first line that is not one. */
+function parseProxyLines(text: string | undefined): { proxies: { app: string; stream: string; url: string }[] } | { badLine: number } {
+  const proxies: { app: string; stream: string; url: string }[] = [];
+  const lines = (text ?? '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const m = /^([^/\s]+)\/(\S+)\s+(\S+)$/.exec(line);
+    if (!m) return { badLine: i + 1 };
+    proxies.push({ app: m[1]!, stream: m[2]!, url: m[3]! });
+  }
+  return { proxies };
+}
 
 /** The form's values as the saveBackend input of their kind (fields of other kinds dropped, empty optionals left out). */
 function toInput(v: FormValues): unknown {
@@ -35,6 +57,21 @@ function toInput(v: FormValues): unknown {
       return { ...base, kind: 'wvp', username: v.username?.trim(), ...ca, ...secret };
     case 'hikvision':
       return { ...base, kind: 'hikvision', appKey: v.appKey?.trim(), ...ca, ...secret };
+    case 'zlm': {
+      const parsed = parseProxyLines(v.proxies);
+      const seconds = v.recordFileSeconds?.trim();
+      return {
+        ...base,
+        kind: 'zlm',
+        ...ca,
+        ...secret,
+        ...(v.utcOffset?.trim() ? { utcOffset: v.utcOffset.trim() } : {}),
+        ...(seconds ? { recordFileSeconds: /^\d+$/.test(seconds) ? Number(seconds) : seconds } : {}),
+        ...(v.recordPathPrefix?.trim() ? { recordPathPrefix: v.recordPathPrefix.trim() } : {}),
+        ...(v.flvOverWebSocket ? { flvOverWebSocket: true } : {}),
+        ...('proxies' in parsed && parsed.proxies.length > 0 ? { proxies: parsed.proxies } : {}),
+      };
+    }
   }
 }
 
@@ -52,12 +89,18 @@ export function SettingsPage() {
   const status = new Map((catalogue?.backends ?? []).map((b) => [b.backendId, b]));
 
   const kind = Form.useWatch('kind', form) ?? 'janus';
-  const secretLabel = kind === 'hikvision' ? t('settings.appSecret') : t('settings.password');
+  const secretLabelOf = (k: BackendKind) => (k === 'hikvision' ? t('settings.appSecret') : k === 'zlm' ? t('settings.zlmSecret') : t('settings.password'));
+  const secretLabel = secretLabelOf(kind);
 
   const onFinish = async (values: FormValues) => {
     const existing = settings?.backends.find((b) => b.id === values.id && b.kind === values.kind);
     if (values.kind !== 'janus' && !values.secret && !existing) {
-      message.error(t('settings.secretRequired', { what: values.kind === 'hikvision' ? t('settings.appSecret') : t('settings.password') }));
+      message.error(t('settings.secretRequired', { what: secretLabelOf(values.kind) }));
+      return;
+    }
+    const proxyLines = values.kind === 'zlm' ? parseProxyLines(values.proxies) : null;
+    if (proxyLines && 'badLine' in proxyLines) {
+      message.error(t('settings.proxiesInvalid', { line: proxyLines.badLine }));
       return;
     }
     const parsed = saveBackendInputSchema.safeParse(toInput(values));
@@ -122,7 +165,7 @@ export function SettingsPage() {
             <Select<BackendKind>
               style={{ width: 200 }}
               data-testid="backend-kind"
-              options={(['janus', 'wvp', 'hikvision'] as const).map((k) => ({ value: k, label: t(`settings.kind.${k}`) }))}
+              options={(['janus', 'wvp', 'hikvision', 'zlm'] as const).map((k) => ({ value: k, label: t(`settings.kind.${k}`) }))}
             />
           </Form.Item>
           <Form.Item name="name" rules={[{ required: true }]}>
@@ -143,6 +186,31 @@ export function SettingsPage() {
             <Form.Item name="appKey" rules={[{ required: true }]}>
               <Input placeholder={t('settings.appKey')} autoComplete="off" data-testid="backend-appkey" />
             </Form.Item>
+          ) : null}
+          {kind === 'zlm' ? (
+            <>
+              <Form.Item name="utcOffset">
+                <Input placeholder={t('settings.utcOffset')} style={{ width: 200 }} data-testid="backend-utc-offset" />
+              </Form.Item>
+              <Form.Item name="recordFileSeconds">
+                <Input placeholder={t('settings.recordFileSeconds')} style={{ width: 220 }} data-testid="backend-record-seconds" />
+              </Form.Item>
+              <Form.Item name="recordPathPrefix">
+                <Input placeholder={t('settings.recordPathPrefix')} style={{ width: 200 }} data-testid="backend-record-prefix" />
+              </Form.Item>
+              <Form.Item name="flvOverWebSocket" valuePropName="checked" label={t('settings.flvOverWebSocket')}>
+                <Switch size="small" />
+              </Form.Item>
+              <Form.Item name="proxies">
+                <Input.TextArea
+                  placeholder={t('settings.proxies')}
+                  autoSize={{ minRows: 1, maxRows: 8 }}
+                  spellCheck={false}
+                  style={{ width: 420, fontFamily: 'monospace' }}
+                  data-testid="backend-proxies"
+                />
+              </Form.Item>
+            </>
           ) : null}
           {kind !== 'janus' ? (
             <Form.Item name="secret">
