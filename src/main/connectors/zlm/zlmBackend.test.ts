@@ -3,6 +3,9 @@ import { ConsoleError } from '../../../shared/contract/rpc';
 import { channelSchema, mineSchema } from '../../../shared/domain/catalogue';
 import { backendSecretKey, saveBackendInputSchema, zlmBackendConfigSchema, type ZlmBackendConfig } from '../../../shared/domain/settings';
 import { ZlmBackend, type ZlmBackendOptions } from './zlmBackend';
+import { createBackend } from '../backendRegistry';
+import { backendConnectOrigins, isMediaOriginSource } from '../connectOrigins';
+import type { Logger } from '../../services/logger';
 import { mediaEntry, SECRET, startFakeZlm, type FakeZlm, type FakeZlmHandler } from './fakeZlm.testkit';
 import { daysToQuery, fileSpans, parseRecordFile } from './zlmRecords';
 
@@ -286,5 +289,22 @@ describe('ZLMediaKit settings', () => {
     const many = Array.from({ length: 201 }, (_, i) => ({ app: 'live', stream: `c${i}`, url: 'rtsp://10.18.3.64/1' }));
     expect(saveBackendInputSchema.safeParse({ ...base, proxies: many }).success).toBe(false);
     expect(saveBackendInputSchema.safeParse({ ...base, proxies: many.slice(0, 200) }).success).toBe(true);
+  });
+});
+
+describe('ZLMediaKit in the registry', () => {
+  it('is built by createBackend with the secret read under its own key, and its HTTP port is a media origin (http and ws)', async () => {
+    server = await startFakeZlm((r) => (r.api === 'getMediaList' ? { body: { code: 0, data: [mediaEntry('rtsp', 'live', 'cam1')] } } : undefined));
+    const config = zlmBackendConfigSchema.parse({ id: 'zlm1', kind: 'zlm', name: 'z', enabled: true, url: server.url });
+    const asked: string[] = [];
+    const log = { warn: () => undefined } as unknown as Logger;
+    const backend = createBackend(config, log, (key) => (asked.push(key), key === 'backend:zlm1:secret' ? SECRET : null));
+    backends.push(backend as ZlmBackend);
+    expect(backend).toBeInstanceOf(ZlmBackend);
+    expect((await backend.fetchCatalogue()).channels.map((c) => c.id)).toEqual(['zlm1:live/cam1']);
+    expect(asked).toEqual(['backend:zlm1:secret']);
+    expect(isMediaOriginSource(backend)).toBe(true);
+    const port = new URL(server.url).host;
+    expect(backendConnectOrigins([config], new Map([['zlm1', backend as ZlmBackend]]))).toEqual([`http://${port}`, `ws://${port}`]);
   });
 });
