@@ -232,7 +232,7 @@ describe('MpegRelay with a real ffmpeg', () => {
   it('rejects unsupported source schemes with a clear error', async () => {
     const relay = await newRelay();
     expect(() => relay.issueTicket('file:///etc/passwd')).toThrow(RelaySourceError);
-    expect(() => relay.issueTicket('rtmp://10.0.0.1/live')).toThrow(/not supported/);
+    expect(() => relay.issueTicket('rtmp://192.0.2.1/live')).toThrow(/not supported/);
     expect(() => relay.issueTicket('not a url')).toThrow(RelaySourceError);
   });
 

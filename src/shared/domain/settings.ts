@@ -46,11 +46,20 @@ export const hikvisionBackendConfigSchema = z.object({
 });
 export type HikvisionBackendConfig = z.infer<typeof hikvisionBackendConfigSchema>;
 
-/** A stream proxy a ZLMediaKit backend keeps pulling (addStreamProxy): `app`/`stream` name it, `url` is the rtsp:// source. */
+/**
+ * A stream proxy a ZLMediaKit backend keeps pulling (addStreamProxy): `app`/`stream` name it, `url` is the rtsp://
+ * source, without credentials (settings are not secret storage; a camera that needs them is proxied by ZLMediaKit's
+ * own configuration until per-proxy secrets exist).
+ */
 export const zlmProxySchema = z.object({
   app: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -'),
   stream: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . -'),
-  url: z.string().max(1024).refine((u) => /^rtsps?:\/\/[^\s]+$/.test(u), 'must be rtsp:// or rtsps://'),
+  url: z
+    .string()
+    .max(1024)
+    .refine((u) => /^rtsps?:\/\/[^\s]+$/.test(u), 'must be rtsp:// or rtsps://')
+    // Settings are a plain file: a camera password in a proxy URL would sit there in clear text.
+    .refine((u) => !/^rtsps?:\/\/[^/@\s]*@/.test(u), '代理地址不能包含用户名和密码（设置文件不保存密码）'),
 });
 export type ZlmProxy = z.infer<typeof zlmProxySchema>;
 

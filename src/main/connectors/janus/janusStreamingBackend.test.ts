@@ -57,7 +57,7 @@ describe('JanusStreamingBackend: sub streams and PTZ control from channel metada
       { id: 102, metadata: meta({ id: 102, subMountpoint: 299 }) },
       { id: 116, metadata: meta({ id: 116, ptz: true, ptzControl: control('127.0.0.1') }) },
       { id: 117, metadata: meta({ id: 117, ptz: true }) },
-      { id: 118, metadata: meta({ id: 118, ptz: true, ptzControl: control('10.9.8.7') }) },
+      { id: 118, metadata: meta({ id: 118, ptz: true, ptzControl: control('192.0.2.7') }) },
       { id: 119, metadata: meta({ id: 119, ptz: false, ptzControl: control('127.0.0.1') }) },
       { id: 120, metadata: meta({ id: 120, ptzControl: { protocol: 'isapi', url: 'http://127.0.0.1/elsewhere' } }) },
     ]);
@@ -87,7 +87,7 @@ describe('JanusStreamingBackend: sub streams and PTZ control from channel metada
     const { channels } = await backend.fetchCatalogue();
     const ptz = Object.fromEntries(channels.map((c) => [c.id, c.ptz]));
     expect(ptz).toEqual({ 'lab:101': false, 'lab:102': false, 'lab:116': true, 'lab:117': false, 'lab:118': false, 'lab:119': false, 'lab:120': false });
-    expect(warnings.filter((w) => w.includes('10.9.8.7'))).toHaveLength(1); // once, not at every poll
+    expect(warnings.filter((w) => w.includes('192.0.2.7'))).toHaveLength(1); // once, not at every poll
     expect(warnings.some((w) => w.includes('120') && w.includes('ISAPI'))).toBe(true);
 
     await backend.ptz('116', { op: 'move', pan: 0.5, tilt: 0, zoom: 0 });

@@ -191,15 +191,16 @@ describe('ZlmBackend against recorded real-shaped ZLMediaKit responses', () => {
     const media = new Set<string>();
     let clock = 1_000_000;
     const proxies = [
-      { app: 'mine01', stream: 'main-shaft', url: `rtsp://admin:${PROXY_PASSWORD}@10.18.3.64:554/Streaming/Channels/101` },
-      { app: 'mine01', stream: 'gate', url: `rtsp://admin:${PROXY_PASSWORD}@10.18.3.65:554/Streaming/Channels/101` },
+      // Settings refuse credentials in proxy URLs; ZLMediaKit may still echo one it has from elsewhere (masked below).
+      { app: 'mine01', stream: 'main-shaft', url: 'rtsp://192.0.2.64:554/Streaming/Channels/101' },
+      { app: 'mine01', stream: 'gate', url: 'rtsp://192.0.2.65:554/Streaming/Channels/101' },
     ];
     const { backend, server: s, warnings } = await setup(
       (r) => {
         if (r.api === 'getMediaList') return { body: { code: 0, data: [...media].flatMap((k) => ['rtsp', 'rtmp'].map((sc) => mediaEntry(sc, k.split('/')[0]!, k.split('/')[1]!))) } };
         if (r.api === 'addStreamProxy') {
           const key = `${r.query.get('app')}/${r.query.get('stream')}`;
-          if (key === 'mine01/gate') return { body: { code: -1, msg: `play rtsp://admin:${PROXY_PASSWORD}@10.18.3.65:554/Streaming/Channels/101 failed: 401 Unauthorized` } };
+          if (key === 'mine01/gate') return { body: { code: -1, msg: `play rtsp://admin:${PROXY_PASSWORD}@192.0.2.65:554/Streaming/Channels/101 failed: 401 Unauthorized` } };
           media.add(key);
           return { body: { code: 0, data: { key: `__defaultVhost__/${key}` } } };
         }
@@ -250,7 +251,7 @@ describe('ZlmBackend against recorded real-shaped ZLMediaKit responses', () => {
         if (r.api === 'addStreamProxy') return { body: { code: -1, msg: 'This stream already exists' } };
         return undefined;
       },
-      { proxies: [{ app: 'live', stream: 'cam1', url: 'rtsp://10.18.3.66/live' }] },
+      { proxies: [{ app: 'live', stream: 'cam1', url: 'rtsp://192.0.2.66/live' }] },
     );
     await backend.fetchCatalogue();
     await backend.proxiesSettled();
@@ -277,18 +278,20 @@ describe('ZLMediaKit MP4 file names', () => {
 });
 
 describe('ZLMediaKit settings', () => {
-  const base = { id: 'zlm1', kind: 'zlm', name: '流媒体', enabled: true, url: 'http://10.18.0.21' } as const;
+  const base = { id: 'zlm1', kind: 'zlm', name: '流媒体', enabled: true, url: 'http://192.0.2.21' } as const;
 
   it('keeps the secret out of the config (SecretStore key backend:<id>:secret) and checks the fields', () => {
     expect(backendSecretKey(base)).toBe('backend:zlm1:secret');
     expect(saveBackendInputSchema.safeParse({ ...base, secret: SECRET, utcOffset: '+08:00', recordFileSeconds: 1800, recordPathPrefix: '/record' }).success).toBe(true);
-    expect(saveBackendInputSchema.safeParse({ ...base, url: 'ws://10.18.0.21' }).success).toBe(false);
+    expect(saveBackendInputSchema.safeParse({ ...base, url: 'ws://192.0.2.21' }).success).toBe(false);
     expect(saveBackendInputSchema.safeParse({ ...base, utcOffset: '8' }).success).toBe(false);
     expect(saveBackendInputSchema.safeParse({ ...base, recordFileSeconds: 0 }).success).toBe(false);
     expect(saveBackendInputSchema.safeParse({ ...base, proxies: [{ app: 'live', stream: 'a', url: 'http://x/y' }] }).success).toBe(false);
-    const many = Array.from({ length: 201 }, (_, i) => ({ app: 'live', stream: `c${i}`, url: 'rtsp://10.18.3.64/1' }));
+    const many = Array.from({ length: 201 }, (_, i) => ({ app: 'live', stream: `c${i}`, url: 'rtsp://192.0.2.64/1' }));
     expect(saveBackendInputSchema.safeParse({ ...base, proxies: many }).success).toBe(false);
     expect(saveBackendInputSchema.safeParse({ ...base, proxies: many.slice(0, 200) }).success).toBe(true);
+    // A camera password in a proxy URL would sit in the plain settings file: refused.
+    expect(saveBackendInputSchema.safeParse({ ...base, proxies: [{ app: 'live', stream: 'c1', url: 'rtsp://admin:pw@192.0.2.64/1' }] }).success).toBe(false);
   });
 });
 
