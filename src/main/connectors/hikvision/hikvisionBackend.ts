@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { Channel, StreamKind } from '../../../shared/domain/catalogue';
 import { ConsoleError } from '../../../shared/contract/rpc';
-import { Emitter } from '../../../shared/lifecycle';
 import type { HikvisionBackendConfig } from '../../../shared/domain/settings';
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { RecordSource } from '../../../shared/domain/playback';
 import type {
   BackendCatalogue,
-  BackendHealth,
   PlaybackControl,
   PlaybackStream,
   PlayTarget,
@@ -20,6 +18,7 @@ import { fetchTrustingCa } from '../caFetch';
 import { fromWvpTime } from '../wvp/wvpTime';
 import { ArtemisClient, type FetchLike } from './artemisClient';
 import { ArtemisPtzController, artemisPtzSender, cameraToChannel, fetchAllCameras, previewUrl, type ArtemisProtocol } from './artemisCatalogue';
+import { BackendBase } from '../backendBase';
 
 export type HikvisionBackendOptions = {
   /** The appSecret from the SecretStore, read at every (re)connect so a changed secret takes effect. */
@@ -61,7 +60,7 @@ export function toArtemisTime(ms: number): string {
  * (their H5 player) and is not used. Recordings: playbackURLs lists segments of one location per call; playback
  * is its RTSP URL through the relay, which cannot pause, seek or change speed.
  */
-export class HikvisionBackend implements VideoBackend, MediaOriginSource {
+export class HikvisionBackend extends BackendBase<HikvisionBackendConfig> implements VideoBackend, MediaOriginSource {
   readonly kind = 'hikvision';
   readonly capabilities = { ptz: true, playback: true, download: false, talk: false };
   private client: ArtemisClient | null = null;
@@ -69,29 +68,18 @@ export class HikvisionBackend implements VideoBackend, MediaOriginSource {
   private ptzController: ArtemisPtzController | null = null;
   private cameras = new Map<string, CameraEntry>();
   private readonly media = new Set<string>();
-  private current: BackendHealth = { state: 'connecting', message: null };
-  private readonly healthChanged = new Emitter<BackendHealth>();
-  readonly onHealthChange = this.healthChanged.event;
   private readonly fetchImpl: FetchLike | undefined;
   private disposed = false;
 
   constructor(
-    private readonly config: HikvisionBackendConfig,
+    config: HikvisionBackendConfig,
     private readonly options: HikvisionBackendOptions,
   ) {
+    super(config);
     this.fetchImpl = options.fetchImpl ?? (config.caCertPem ? (fetchTrustingCa(config.caCertPem) as FetchLike) : undefined);
   }
 
-  get id(): string {
-    return this.config.id;
-  }
-  get name(): string {
-    return this.config.name;
-  }
 
-  health(): BackendHealth {
-    return this.current;
-  }
 
   /** HLS playlists come from the platform's media gateway (learned from the URLs it hands out). */
   mediaOrigins(): string[] {
@@ -211,10 +199,10 @@ export class HikvisionBackend implements VideoBackend, MediaOriginSource {
     return { target: { kind: 'flv-relay', sourceUrl: url }, control };
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.healthChanged.dispose();
+    super.dispose();
   }
 
   private playbackUrls(client: ArtemisClient, cameraIndexCode: string, from: number, to: number, source: RecordSource) {
@@ -251,7 +239,7 @@ export class HikvisionBackend implements VideoBackend, MediaOriginSource {
   }
 
   private ready(): ArtemisClient {
-    if (!this.client) throw new ConsoleError('unavailable', `海康平台 ${this.config.url} 尚未连接（${this.current.message ?? '正在连接'}）`);
+    if (!this.client) throw new ConsoleError('unavailable', `海康平台 ${this.config.url} 尚未连接（${this.health().message ?? '正在连接'}）`);
     return this.client;
   }
 
@@ -275,10 +263,4 @@ export class HikvisionBackend implements VideoBackend, MediaOriginSource {
     }
   }
 
-  private setHealth(next: BackendHealth): void {
-    if (this.disposed) return;
-    if (next.state === this.current.state && next.message === this.current.message) return;
-    this.current = next;
-    this.healthChanged.fire(next);
-  }
 }

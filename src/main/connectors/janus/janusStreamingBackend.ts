@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { Channel, Mine, StreamKind } from '../../../shared/domain/catalogue';
 import { ConsoleError } from '../../../shared/contract/rpc';
-import { Emitter } from '../../../shared/lifecycle';
 import type { JanusBackendConfig } from '../../../shared/domain/settings';
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { RecordSource } from '../../../shared/domain/playback';
 import type {
   BackendCatalogue,
-  BackendHealth,
   PlaybackStream,
   PlayTarget,
   RecordSegment,
@@ -18,6 +16,7 @@ import { querySegmentIndex } from '../recordings/segmentIndex';
 import { IsapiPtzClient, parseIsapiPtzUrl } from '../ptz/isapiPtz';
 import { JanusClient } from './janusClient';
 import { isSubstreamMetadata, parseChannelMetadata, type ChannelMetadata } from './channelMetadata';
+import { BackendBase } from '../backendBase';
 
 const listReplySchema = z.object({
   list: z.array(
@@ -57,19 +56,17 @@ function isLoopback(host: string): boolean {
  * Janus streaming plugin as a video backend: mountpoints are channels, their JSON metadata
  * places them under a county, mine and point category.
  */
-export class JanusStreamingBackend implements VideoBackend {
+export class JanusStreamingBackend extends BackendBase<JanusBackendConfig> implements VideoBackend {
   readonly kind = 'janus';
   /** PTZ where a channel's metadata describes an ISAPI control (see channelMetadata.ts). */
   readonly capabilities = { ptz: true, playback: true, download: true, talk: false };
   private readonly client: JanusClient;
   private handleId: number | null = null;
-  private current: BackendHealth = { state: 'connecting', message: null };
-  private readonly healthChanged = new Emitter<BackendHealth>();
-  readonly onHealthChange = this.healthChanged.event;
   private mountpoints = new Map<string, MountpointEntry>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly config: JanusBackendConfig, private readonly warn: (msg: string) => void) {
+  constructor(config: JanusBackendConfig, private readonly warn: (msg: string) => void) {
+    super(config);
     this.client = new JanusClient(config.url);
     this.client.onClosed((reason) => {
       this.handleId = null;
@@ -77,16 +74,7 @@ export class JanusStreamingBackend implements VideoBackend {
     });
   }
 
-  get id(): string {
-    return this.config.id;
-  }
-  get name(): string {
-    return this.config.name;
-  }
 
-  health(): BackendHealth {
-    return this.current;
-  }
 
   async fetchCatalogue(): Promise<BackendCatalogue> {
     let list: Mountpoint[];
@@ -150,9 +138,9 @@ export class JanusStreamingBackend implements VideoBackend {
     return { kind, sourceUrl: mp.mpegts };
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.client.close();
-    this.healthChanged.dispose();
+    super.dispose();
   }
 
   /**
@@ -244,9 +232,4 @@ export class JanusStreamingBackend implements VideoBackend {
     return { mines: [...mines.values()], channels };
   }
 
-  private setHealth(next: BackendHealth): void {
-    if (next.state === this.current.state && next.message === this.current.message) return;
-    this.current = next;
-    this.healthChanged.fire(next);
-  }
 }

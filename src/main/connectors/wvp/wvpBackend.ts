@@ -1,12 +1,10 @@
 import type { Channel, StreamKind } from '../../../shared/domain/catalogue';
 import { ConsoleError } from '../../../shared/contract/rpc';
-import { Emitter } from '../../../shared/lifecycle';
 import type { WvpBackendConfig } from '../../../shared/domain/settings';
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { RecordSource } from '../../../shared/domain/playback';
 import type {
   BackendCatalogue,
-  BackendHealth,
   PlaybackControl,
   PlaybackStream,
   PlayTarget,
@@ -21,6 +19,7 @@ import { probeWvpVersion, type WvpPaths } from './wvpVersion';
 import { fetchAllPages, fetchWvpCatalogue, parseDevice, parsePage, splitLocalId, toConsoleCatalogue } from './wvpCatalogue';
 import { mapPtzCommand, parseWvpPresets, wvpPtzCall } from './wvpPtz';
 import { fromWvpTime, toWvpTime } from './wvpTime';
+import { BackendBase } from '../backendBase';
 
 export type WvpBackendOptions = {
   /** The password from the SecretStore, read at every (re)connect so a changed password takes effect. */
@@ -77,7 +76,7 @@ function isNotFound(err: unknown): boolean {
  * console's Janus player does not speak. Recordings: the device's (GB RecordInfo) as a backend-paced playback
  * stream, and ZLMediaKit's cloud recordings as MP4 files.
  */
-export class WvpBackend implements VideoBackend, MediaOriginSource {
+export class WvpBackend extends BackendBase<WvpBackendConfig> implements VideoBackend, MediaOriginSource {
   readonly kind = 'wvp';
   readonly capabilities = { ptz: true, playback: true, download: false, talk: false };
   private client: WvpClient | null = null;
@@ -85,31 +84,20 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
   private paths: WvpPaths | null = null;
   private channels = new Map<string, ChannelEntry>();
   private readonly media = new Set<string>();
-  private current: BackendHealth = { state: 'connecting', message: null };
-  private readonly healthChanged = new Emitter<BackendHealth>();
-  readonly onHealthChange = this.healthChanged.event;
   private readonly fetchImpl: FetchLike | undefined;
   private readonly openPlaybacks = new Set<PlaybackControl>();
   private disposed = false;
   private last: { at: number; catalogue: BackendCatalogue } | null = null;
 
   constructor(
-    private readonly config: WvpBackendConfig,
+    config: WvpBackendConfig,
     private readonly options: WvpBackendOptions,
   ) {
+    super(config);
     this.fetchImpl = options.fetchImpl ?? (config.caCertPem ? fetchTrustingCa(config.caCertPem) : undefined);
   }
 
-  get id(): string {
-    return this.config.id;
-  }
-  get name(): string {
-    return this.config.name;
-  }
 
-  health(): BackendHealth {
-    return this.current;
-  }
 
   mediaOrigins(): string[] {
     return [...this.media];
@@ -255,12 +243,12 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
     return { target, control };
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const control of [...this.openPlaybacks]) void control.stop();
     this.client?.logout();
-    this.healthChanged.dispose();
+    super.dispose();
   }
 
   private get label(): string {
@@ -286,7 +274,7 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
   }
 
   private ready(): { client: WvpClient; paths: WvpPaths } {
-    if (!this.paths || !this.client) throw new ConsoleError('unavailable', `${this.label} 尚未连接（${this.current.message ?? '正在连接'}）`);
+    if (!this.paths || !this.client) throw new ConsoleError('unavailable', `${this.label} 尚未连接（${this.health().message ?? '正在连接'}）`);
     return { client: this.client, paths: this.paths };
   }
 
@@ -442,10 +430,4 @@ export class WvpBackend implements VideoBackend, MediaOriginSource {
     }
   }
 
-  private setHealth(next: BackendHealth): void {
-    if (this.disposed) return;
-    if (next.state === this.current.state && next.message === this.current.message) return;
-    this.current = next;
-    this.healthChanged.fire(next);
-  }
 }

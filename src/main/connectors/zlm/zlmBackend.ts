@@ -1,15 +1,15 @@
 import type { Channel, Mine, StreamKind } from '../../../shared/domain/catalogue';
 import { ConsoleError } from '../../../shared/contract/rpc';
-import { Emitter } from '../../../shared/lifecycle';
 import type { ZlmBackendConfig, ZlmProxy } from '../../../shared/domain/settings';
 import type { PtzCommand, PtzPreset } from '../../../shared/domain/ptz';
 import type { RecordSource } from '../../../shared/domain/playback';
-import type { BackendCatalogue, BackendHealth, PlaybackStream, PlayTarget, RecordSegment, StreamProfileChoice, VideoBackend } from '../videoBackend';
+import type { BackendCatalogue, PlaybackStream, PlayTarget, RecordSegment, StreamProfileChoice, VideoBackend } from '../videoBackend';
 import type { MediaOriginSource } from '../connectOrigins';
 import { fetchTrustingCa } from '../caFetch';
 import { categoryFromName } from '../hikvision/artemisCatalogue';
 import { ZlmApiError, ZlmClient, scrubUrls, type ZlmFetch } from './zlmClient';
 import { daysToQuery, fileSpans, offsetMinutes, parseRecordFile, type ZlmRecordFile } from './zlmRecords';
+import { BackendBase } from '../backendBase';
 
 export type ZlmBackendOptions = {
   /** The API secret from the SecretStore, read at every call so a changed secret takes effect. */
@@ -55,15 +55,12 @@ function splitLocalId(localId: string): StreamEntry | null {
  * MP4 files by day (getMP4RecordFile), fetched and remuxed by the console's playback gateway. No PTZ: ZLMediaKit
  * only relays media.
  */
-export class ZlmBackend implements VideoBackend, MediaOriginSource {
+export class ZlmBackend extends BackendBase<ZlmBackendConfig> implements VideoBackend, MediaOriginSource {
   readonly kind = 'zlm';
   readonly capabilities = { ptz: false, playback: true, download: false, talk: false };
   private client: ZlmClient | null = null;
   private clientSecret: string | null = null;
   private channels = new Map<string, StreamEntry>();
-  private current: BackendHealth = { state: 'connecting', message: null };
-  private readonly healthChanged = new Emitter<BackendHealth>();
-  readonly onHealthChange = this.healthChanged.event;
   private readonly fetchImpl: ZlmFetch | undefined;
   private readonly base: string;
   private readonly proxyErrors = new Map<string, string>();
@@ -72,24 +69,15 @@ export class ZlmBackend implements VideoBackend, MediaOriginSource {
   private disposed = false;
 
   constructor(
-    private readonly config: ZlmBackendConfig,
+    config: ZlmBackendConfig,
     private readonly options: ZlmBackendOptions,
   ) {
+    super(config);
     this.fetchImpl = options.fetchImpl ?? (config.caCertPem ? (fetchTrustingCa(config.caCertPem) as ZlmFetch) : undefined);
     this.base = config.url.replace(/\/+$/, '');
   }
 
-  get id(): string {
-    return this.config.id;
-  }
 
-  get name(): string {
-    return this.config.name;
-  }
-
-  health(): BackendHealth {
-    return this.current;
-  }
 
   /** Media is served on the API's own HTTP port. */
   mediaOrigins(): string[] {
@@ -201,10 +189,10 @@ export class ZlmBackend implements VideoBackend, MediaOriginSource {
     while (this.proxying) await this.proxying;
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.healthChanged.dispose();
+    super.dispose();
   }
 
   private get label(): string {
@@ -255,7 +243,7 @@ export class ZlmBackend implements VideoBackend, MediaOriginSource {
       for (let i = 0; i < due.length; i += PROXY_CONCURRENCY) {
         await Promise.all(due.slice(i, i + PROXY_CONCURRENCY).map((p) => this.addProxy(client, p)));
       }
-      if (this.current.state === 'online') this.setHealth({ state: 'online', message: this.proxyMessage() });
+      if (this.health().state === 'online') this.setHealth({ state: 'online', message: this.proxyMessage() });
     })().finally(() => (this.proxying = null));
   }
 
@@ -287,10 +275,4 @@ export class ZlmBackend implements VideoBackend, MediaOriginSource {
     return `拉流代理添加失败（${shown.join('；')}${more}）`;
   }
 
-  private setHealth(next: BackendHealth): void {
-    if (this.disposed) return;
-    if (next.state === this.current.state && next.message === this.current.message) return;
-    this.current = next;
-    this.healthChanged.fire(next);
-  }
 }
