@@ -84,6 +84,15 @@ const COMMON = {
 
 const RAW_2_6 = { method: 'POST' as const, path: dc('/api/ptz/front_end_command'), raw: true };
 
+/** The front-end (PTZ) controller of 2.7, which master keeps for device-level calls (it adds /api/common/channel/* beside them). */
+const FRONT_END_2_7: Pick<WvpPaths, 'ptz' | 'focus' | 'iris' | 'presetQuery' | 'preset'> = {
+  ptz: { method: 'GET', path: dc('/api/front-end/ptz') },
+  focus: { method: 'GET', path: dc('/api/front-end/fi/focus'), raw: false },
+  iris: { method: 'GET', path: dc('/api/front-end/fi/iris'), raw: false },
+  presetQuery: dc('/api/front-end/preset/query'),
+  preset: { method: 'GET', path: (a, d, c) => dc(`/api/front-end/preset/${a}`)(d, c), raw: false },
+};
+
 export const WVP_PATHS: Record<WvpFlavour, WvpPaths> = {
   '2.6': {
     flavour: '2.6',
@@ -97,21 +106,12 @@ export const WVP_PATHS: Record<WvpFlavour, WvpPaths> = {
   '2.7': {
     flavour: '2.7',
     ...COMMON,
-    ptz: { method: 'GET', path: dc('/api/front-end/ptz') },
-    focus: { method: 'GET', path: dc('/api/front-end/fi/focus'), raw: false },
-    iris: { method: 'GET', path: dc('/api/front-end/fi/iris'), raw: false },
-    presetQuery: dc('/api/front-end/preset/query'),
-    preset: { method: 'GET', path: (a, d, c) => dc(`/api/front-end/preset/${a}`)(d, c), raw: false },
+    ...FRONT_END_2_7,
   },
-  // master keeps the 2.7 device-level paths for these calls (it adds /api/common/channel/* beside them).
   master: {
     flavour: 'master',
     ...COMMON,
-    ptz: { method: 'GET', path: dc('/api/front-end/ptz') },
-    focus: { method: 'GET', path: dc('/api/front-end/fi/focus'), raw: false },
-    iris: { method: 'GET', path: dc('/api/front-end/fi/iris'), raw: false },
-    presetQuery: dc('/api/front-end/preset/query'),
-    preset: { method: 'GET', path: (a, d, c) => dc(`/api/front-end/preset/${a}`)(d, c), raw: false },
+    ...FRONT_END_2_7,
   },
 };
 
