@@ -7,8 +7,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listenOnLoopback } from '../src/main/services/loopbackServer';
 import { listSegments, recordingDir, type RecordedSegment } from './recorder';
 
 export type RecordServer = {
@@ -94,19 +94,6 @@ export async function startRecordServer(root: string, port = 0): Promise<RecordS
     }
     sendFile(req, res, join(dir, m[2] ?? ''));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    indexUrl: (mountpointId) => `${origin}/records/${mountpointId}/index`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server, port);
+  return { origin, indexUrl: (mountpointId) => `${origin}/records/${mountpointId}/index`, hits, close };
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type LoopbackListener } from '../services/loopbackServer';
 import type { Disposable } from '../../shared/lifecycle';
 import type { TimelinePiece } from '../../shared/domain/playback';
 import { redactUrls } from './ffmpegArgs';
@@ -24,8 +24,7 @@ export type GatewayLog = (level: 'info' | 'warn', message: string) => void;
  * Answers carry `Access-Control-Allow-Origin: *`: the token in the path is the credential.
  */
 export class PlaybackGateway implements Disposable {
-  private server: Server | null = null;
-  private port = 0;
+  private listener: LoopbackListener | null = null;
   private readonly tickets = new Map<string, Ticket>();
   private sweepTimer: NodeJS.Timeout | null = null;
 
@@ -35,29 +34,24 @@ export class PlaybackGateway implements Disposable {
   ) {}
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => this.onRequest(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    this.listener = await listenOnLoopback(createServer((req, res) => this.onRequest(req, res)));
     this.sweepTimer = setInterval(() => this.sweep(), 60_000);
     this.sweepTimer.unref();
   }
 
   /** `http://127.0.0.1:PORT` (for the Content-Security-Policy's connect-src); empty before start(). */
   get origin(): string {
-    return this.port ? `http://127.0.0.1:${this.port}` : '';
+    return this.listener?.origin ?? '';
   }
 
-  /** A playlist URL over `segments` (sorted, not overlapping) and the session's timeline. */
-  open(segments: readonly VodSegment[]): { token: string; url: string; timeline: TimelinePiece[] } {
-    if (!this.server) throw new Error('playback gateway not started');
+  /** A playlist URL over `segments` (sorted, not overlapping), each segment's own URL, and the session's timeline. */
+  open(segments: readonly VodSegment[]): { token: string; url: string; segmentUrls: string[]; timeline: TimelinePiece[] } {
+    if (!this.listener) throw new Error('playback gateway not started');
     const token = randomBytes(18).toString('base64url');
     const { playlist, timeline } = buildVodPlaylist(segments);
     this.tickets.set(token, { token, segments: [...segments], playlist, touched: Date.now(), children: new Set() });
-    return { token, url: `${this.origin}/pb/${token}/index.m3u8`, timeline };
+    const base = `${this.origin}/pb/${token}`;
+    return { token, url: `${base}/index.m3u8`, segmentUrls: segments.map((_, i) => `${base}/seg/${i}.ts`), timeline };
   }
 
   revoke(token: string): void {
@@ -74,9 +68,8 @@ export class PlaybackGateway implements Disposable {
   dispose(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const token of [...this.tickets.keys()]) this.revoke(token);
-    this.server?.closeAllConnections();
-    this.server?.close();
-    this.server = null;
+    void this.listener?.close();
+    this.listener = null;
   }
 
   private sweep(): void {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../services/loopbackServer';
 
 /**
  * A local stand-in for a WVP-GB28181-pro server in tests: answers recorded, real-shaped responses on
@@ -25,17 +25,8 @@ export async function startFakeWvp(handler: FakeHandler): Promise<FakeWvp> {
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json;charset=UTF-8' });
     res.end(reply.raw ?? JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listener = await listenOnLoopback(server);
+  return { url: listener.origin, requests, close: listener.close };
 }
 
 /** A JWT shaped like WVP's (jose, RS256); the signature is not checked by the client. */

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../services/loopbackServer';
 
 /**
  * A local stand-in for ZLMediaKit's HTTP API in tests: answers recorded, real-shaped responses (WebApi.cpp's JSON:
@@ -29,17 +29,8 @@ export async function startFakeZlm(handler: FakeZlmHandler, secret = SECRET): Pr
     res.writeHead(reply.status ?? 200, { 'content-type': reply.raw !== undefined ? 'text/html' : 'application/json; charset=utf-8', server: 'ZLMediaKit(git hash:4fbb5da)' });
     res.end(reply.raw ?? JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listener = await listenOnLoopback(server);
+  return { url: listener.origin, requests, close: listener.close };
 }
 
 /** One getMediaList entry as ZLMediaKit 8.x makes it (makeMediaSourceJson), H.264 + AAC from an rtsp pull. */
