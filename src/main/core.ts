@@ -187,7 +187,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return null;
     },
     startDownload: async ({ channelId, from, to }) => {
-      const segments = (await streams.records(channelId, from, to)).flatMap((s) => (s.file ? [{ start: s.start, end: s.end, file: s.file }] : []));
+      const segments = await streams.recordFiles(channelId, from, to);
       const state = downloads.start({ channelId, channelName: channelName(channelId), from, to, segments });
       audit.record(actor, 'recording.download', channelId, { from, to, id: state.downloadId });
       return state;

@@ -57,8 +57,7 @@ export class RecordDownloads implements Disposable {
     const files = input.segments.filter((s) => s.end > from && s.start < to);
     if (files.length === 0) throw new ConsoleError('not-found', `${input.channelName} 在所选时段没有录像`);
     const opened = this.gateway.open(files);
-    const base = opened.url.replace(/index\.m3u8$/, '');
-    const { text, seconds } = concatList(files.map((_, i) => `${base}seg/${i}.ts`), files, from, to);
+    const { text, seconds } = concatList(opened.segmentUrls, files, from, to);
     const downloadId = randomUUID();
     const state: DownloadState = {
       downloadId,
@@ -87,14 +86,20 @@ export class RecordDownloads implements Disposable {
     running.child = child;
     let stderr = '';
     let pending = '';
+    let block: Partial<Pick<DownloadState, 'progress' | 'bytes'>> = {};
     child.stdout.on('data', (d: Buffer) => {
       pending += d.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
+      // ffmpeg reports in blocks of key=value lines ending with `progress=…`: one push per block.
       for (const line of lines) {
-        const [k, v] = line.split('=');
-        if (k === 'out_time_us' && v && /^\d+$/.test(v)) this.update(running, { progress: Math.min(0.99, Number(v) / 1e6 / Math.max(seconds, 0.001)) });
-        if (k === 'total_size' && v && /^\d+$/.test(v)) this.update(running, { bytes: Number(v) });
+        const [k, v = ''] = line.split('=');
+        if (k === 'out_time_us' && /^\d+$/.test(v)) block.progress = Math.min(0.99, Number(v) / 1e6 / Math.max(seconds, 0.001));
+        if (k === 'total_size' && /^\d+$/.test(v)) block.bytes = Number(v);
+        if (k === 'progress' && (block.progress !== undefined || block.bytes !== undefined)) {
+          this.update(running, block);
+          block = {};
+        }
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

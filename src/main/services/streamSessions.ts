@@ -39,6 +39,10 @@ type Session = {
   control?: PlaybackControl;
 };
 
+function fileSegments(segments: readonly RecordSegment[]): VodSegment[] {
+  return segments.flatMap((s) => (s.file ? [{ start: s.start, end: s.end, file: s.file }] : []));
+}
+
 export class StreamSessions {
   private readonly sessions = new Map<string, Session>();
 
@@ -53,6 +57,11 @@ export class StreamSessions {
     const channel = this.registry.channel(channelId);
     if (!channel) throw new ConsoleError('not-found', `通道不存在或已被删除: ${channelId}`);
     return this.registry.queryRecords(channelId, from, to);
+  }
+
+  /** The recordings of [from, to) the console can fetch itself (files), as the gateway and downloads take them. */
+  async recordFiles(channelId: string, from: number, to: number): Promise<VodSegment[]> {
+    return fileSegments(await this.records(channelId, from, to));
   }
 
   /** Recorded spans for the timeline: continuous recordings merged, per source. */
@@ -71,10 +80,10 @@ export class StreamSessions {
     if (!channel) throw new ConsoleError('not-found', `通道不存在或已被删除: ${channelId}`);
     const segments = await this.registry.queryRecords(channelId, from, to);
     if (segments.length === 0) throw new ConsoleError('not-found', `${channel.name} 在所选时段没有录像`);
-    const files = segments.filter((s): s is RecordSegment & { file: NonNullable<RecordSegment['file']> } => s.file !== null);
+    const files = fileSegments(segments);
     const sessionId = randomUUID();
     if (files.length > 0) {
-      const ticket = this.playback.open(files.map((s) => ({ start: s.start, end: s.end, file: s.file })));
+      const ticket = this.playback.open(files);
       this.sessions.set(sessionId, { channelId, ticketId: null, playbackToken: ticket.token });
       return { source: { kind: 'hls', sessionId, channelId, url: ticket.url }, control: 'client', timeline: ticket.timeline };
     }
