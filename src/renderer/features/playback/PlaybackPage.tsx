@@ -67,6 +67,8 @@ export function PlaybackPage() {
   const downloads = useListDownloadsQuery();
 
   const channels = useMemo(() => catalogue.data?.channels ?? [], [catalogue.data]);
+  // The page re-renders with the playback clock (5 Hz): the picker's options (up to every channel) are built once per catalogue.
+  const channelOptions = useMemo(() => channels.map((c) => ({ value: c.id, label: c.name })), [channels]);
   const dayMs = dayStart(day.valueOf());
 
   useEffect(() => {
@@ -177,7 +179,7 @@ export function PlaybackPage() {
           value={picked}
           onChange={setPicked}
           showSearch={{ optionFilterProp: 'label' }}
-          options={channels.map((c) => ({ value: c.id, label: c.name }))}
+          options={channelOptions}
           style={{ minWidth: 420, flex: 1 }}
           aria-label={t('playback.channels')}
           data-testid="playback-channels"
