@@ -7,6 +7,20 @@ import { MAX_RECORDING_CHUNK_BYTES, MAX_SNAPSHOT_BYTES, recordingEntrySchema, sn
 import { ptzCommandSchema, ptzPresetSchema } from '../domain/ptz';
 import { downloadStateSchema, playbackSessionSchema, recordSpanSchema, recordWindowSchema } from '../domain/playback';
 import { channelIdSchema, wallCommandResultSchema, wallCommandSchema, wallStateSchema } from '../domain/wall';
+import {
+  callQuerySchema,
+  callRecordSchema,
+  callRecordingEntrySchema,
+  callReportSchema,
+  contactGroupSchema,
+  contactSchema,
+  MAX_CALL_RECORDING_CHUNK_BYTES,
+  MAX_EXPORT_RECORDINGS,
+  presenceSnapshotSchema,
+  saveSipAccountInputSchema,
+  sipAccountIdSchema,
+  sipCredentialsSchema,
+} from '../domain/telephony';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -132,6 +146,60 @@ export const requestContract = {
   startDownload: { input: recordWindowSchema, output: downloadStateSchema, timeoutMs: 20_000 },
   cancelDownload: { input: z.object({ downloadId: z.string().max(100) }).strict(), output: downloadStateSchema, timeoutMs: 5_000 },
   listDownloads: { input: empty, output: z.array(downloadStateSchema), timeoutMs: 5_000 },
+
+  // ── Telephone dispatch (电话调度) ──
+  /** A SIP account, with its password once (kept in the SecretStore, never echoed). */
+  saveSipAccount: { input: saveSipAccountInputSchema, output: settingsSchema, timeoutMs: 5_000 },
+  removeSipAccount: { input: z.object({ id: sipAccountIdSchema }).strict(), output: settingsSchema, timeoutMs: 5_000 },
+  /** What the renderer's SIP stack registers with: HA1, never the password. */
+  getSipCredentials: { input: z.object({ accountId: sipAccountIdSchema }).strict(), output: sipCredentialsSchema, timeoutMs: 5_000 },
+  listContacts: { input: empty, output: z.array(contactSchema), timeoutMs: 5_000 },
+  saveContact: { input: contactSchema, output: contactSchema, timeoutMs: 5_000 },
+  deleteContact: { input: z.object({ id: z.string().max(64) }).strict(), output: z.null(), timeoutMs: 5_000 },
+  /** Adds or replaces by id (replace: the whole directory becomes these). */
+  importContacts: {
+    input: z.object({ contacts: z.array(contactSchema).max(5000), replace: z.boolean() }).strict(),
+    output: z.object({ count: z.number().int().nonnegative() }),
+    timeoutMs: 20_000,
+  },
+  listGroups: { input: empty, output: z.array(contactGroupSchema), timeoutMs: 5_000 },
+  saveGroup: { input: contactGroupSchema, output: contactGroupSchema, timeoutMs: 5_000 },
+  deleteGroup: { input: z.object({ id: z.string().max(64) }).strict(), output: z.null(), timeoutMs: 5_000 },
+  /** The PBX's view of who is registered and who is in a call (polled by the Node side). */
+  getPresence: { input: empty, output: presenceSnapshotSchema, timeoutMs: 5_000 },
+  /** Every step of a call, written to SQLite before the reply (an ended record never reopens). */
+  reportCall: { input: callReportSchema, output: callRecordSchema, timeoutMs: 5_000 },
+  listCalls: { input: callQuerySchema, output: z.array(callRecordSchema), timeoutMs: 10_000 },
+  /** Starts the recording of a call (both directions mixed by the renderer). */
+  startCallRecording: {
+    input: z.object({ callId: z.string().max(64), mimeType: z.string().regex(/^audio\/[\w.+-]+(;.{0,80})?$/) }).strict(),
+    output: callRecordingEntrySchema,
+    timeoutMs: 5_000,
+  },
+  /** The next piece (seq from 0) of a call recording; on disk before the reply. */
+  appendCallRecording: {
+    input: z
+      .object({
+        recordingId: z.string().max(100),
+        seq: z.number().int().nonnegative(),
+        dataBase64: z.string().max(Math.ceil((MAX_CALL_RECORDING_CHUNK_BYTES * 4) / 3) + 4),
+      })
+      .strict(),
+    output: z.object({ bytes: z.number().int().nonnegative() }),
+    timeoutMs: 10_000,
+  },
+  stopCallRecording: { input: z.object({ recordingId: z.string().max(100) }).strict(), output: callRecordingEntrySchema, timeoutMs: 10_000 },
+  readCallRecording: {
+    input: z.object({ id: z.string().max(100) }).strict(),
+    output: z.object({ mimeType: z.string(), dataBase64: z.string() }),
+    timeoutMs: 20_000,
+  },
+  /** Zips recordings into the media library's exports folder; the zip also comes back for a browser download. */
+  exportCallRecordings: {
+    input: z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_EXPORT_RECORDINGS) }).strict(),
+    output: z.object({ path: z.string(), fileName: z.string(), bytes: z.number().int().nonnegative(), zipBase64: z.string() }),
+    timeoutMs: 60_000,
+  },
 } as const;
 
 export const eventContract = {
@@ -139,6 +207,7 @@ export const eventContract = {
   onBackendStatus: backendStatusSchema,
   onWallChanged: wallStateSchema,
   onDownloadProgress: downloadStateSchema,
+  onPresence: presenceSnapshotSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

@@ -32,9 +32,27 @@ export const REQUEST_NAMES = [
   'startDownload',
   'cancelDownload',
   'listDownloads',
+  'saveSipAccount',
+  'removeSipAccount',
+  'getSipCredentials',
+  'listContacts',
+  'saveContact',
+  'deleteContact',
+  'importContacts',
+  'listGroups',
+  'saveGroup',
+  'deleteGroup',
+  'getPresence',
+  'reportCall',
+  'listCalls',
+  'startCallRecording',
+  'appendCallRecording',
+  'stopCallRecording',
+  'readCallRecording',
+  'exportCallRecordings',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { backendSecretSchema } from './secret';
+import { sipAccountSchema } from './telephony';
+
+export { backendSecretSchema };
 
 export const janusBackendConfigSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
@@ -93,13 +97,6 @@ export const backendConfigSchema = z.discriminatedUnion('kind', [
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type BackendKind = BackendConfig['kind'];
 
-/** A backend password or appSecret as the renderer sends it once (never stored in settings, never sent back). */
-export const backendSecretSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'must not contain control characters');
-
 /**
  * What `saveBackend` takes: the config, plus for kinds with credentials optionally the secret. Omitted, the stored
  * secret stays; a new WVP, Hikvision or ZLMediaKit backend needs one.
@@ -134,7 +131,9 @@ export const settingsSchema = z.object({
   backends: z.array(backendConfigSchema).max(64),
   /** Preferred transport when a channel offers several. */
   preferredStream: z.enum(['auto', 'janus-webrtc', 'jsmpeg-ws']),
+  /** SIP accounts for telephone dispatch (passwords in the SecretStore). */
+  sipAccounts: z.array(sipAccountSchema).max(8),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { language: 'zh-CN', backends: [], preferredStream: 'auto' };
+export const DEFAULT_SETTINGS: Settings = { language: 'zh-CN', backends: [], preferredStream: 'auto', sipAccounts: [] };
