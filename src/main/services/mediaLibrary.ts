@@ -8,6 +8,7 @@ import {
   type SnapshotEntry,
 } from '../../shared/domain/mediaLibrary';
 import { ConsoleError } from '../../shared/contract/rpc';
+import { fileError, fsyncDir, isErrno, PieceWriter, removeQuietly, writeFileDurably } from './pieceWriter';
 import type { Db } from './store';
 
 type SnapshotRow = {
@@ -48,13 +49,14 @@ const RECORDINGS = 'recordings';
  * with another request for the same recording.
  */
 export class MediaLibrary {
-  /** Recordings started by this instance and not stopped yet (recoverUnfinished leaves them alone). */
-  private readonly active = new Set<string>();
+  private readonly pieces: PieceWriter;
 
   constructor(
     private readonly db: Db,
     private readonly dir: string,
-  ) {}
+  ) {
+    this.pieces = new PieceWriter(db, { table: RECORDINGS, noun: '录像', maxChunkBytes: MAX_RECORDING_CHUNK_BYTES, resolve: (rel) => this.resolve(rel) });
+  }
 
   // --- snapshots -----------------------------------------------------------------------
 
@@ -129,13 +131,7 @@ export class MediaLibrary {
     const id = randomUUID();
     const rel = this.newRelativePath(RECORDINGS, startedAt, input.channelName, input.channelId, id, extensionFor(mimeType));
     const abs = this.resolve(rel);
-    try {
-      writeFileDurably(abs, Buffer.alloc(0));
-      fsyncDir(path.dirname(abs));
-    } catch (err) {
-      removeQuietly(abs);
-      throw fileError(err, '录像文件创建失败');
-    }
+    this.pieces.createFile(abs);
     const row: RecordingRow = {
       id,
       channel_id: input.channelId,
@@ -148,54 +144,18 @@ export class MediaLibrary {
       next_seq: 0,
     };
     this.insertRecordingRow(row, abs);
-    this.active.add(id);
+    this.pieces.started(id);
     return this.recordingEntry(row);
   }
 
-  /**
-   * Appends piece `seq` (0, 1, 2, …). The piece is on disk before the row moves on, and the row's byte count
-   * is the committed length: a retry after a crash between the two truncates the file back to it first, so a
-   * piece is never stored twice. Repeating the last piece is acknowledged without writing again.
-   */
+  /** Appends piece `seq` (0, 1, 2, …), on disk before the reply (see PieceWriter). */
   appendRecording(id: string, seq: number, data: Buffer): { bytes: number } {
-    const row = this.recordingRow(id);
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new ConsoleError('bad-request', `录像分段序号无效: ${seq}`);
-    if (seq === row.next_seq - 1) return { bytes: row.bytes }; // a retried piece that already landed
-    if (row.ended_at !== null) throw new ConsoleError('conflict', '录像已停止，不能再追加');
-    if (seq !== row.next_seq) {
-      throw new ConsoleError('conflict', `录像分段序号不连续: 期望 ${row.next_seq}，收到 ${seq}`);
-    }
-    if (data.length > MAX_RECORDING_CHUNK_BYTES) {
-      throw new ConsoleError('bad-request', `录像分段过大 (${data.length} 字节，上限 ${MAX_RECORDING_CHUNK_BYTES} 字节)`);
-    }
-    const abs = this.resolve(row.path);
-    const bytes = row.bytes + data.length;
-    let fd: number | null = null;
-    try {
-      fd = fs.openSync(abs, 'r+');
-      fs.ftruncateSync(fd, row.bytes);
-      writeAll(fd, data, row.bytes);
-      fs.fsyncSync(fd);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new ConsoleError('conflict', `录像文件已不存在: ${abs}`);
-      throw fileError(err, '录像写入失败');
-    } finally {
-      if (fd !== null) fs.closeSync(fd);
-    }
-    const changed = this.db
-      .prepare('UPDATE recordings SET bytes = ?, next_seq = ? WHERE id = ? AND next_seq = ? AND ended_at IS NULL')
-      .run(bytes, seq + 1, id, seq).changes;
-    if (changed !== 1) throw new ConsoleError('conflict', '录像状态已被其他操作改变');
-    return { bytes };
+    return this.pieces.append(id, seq, data);
   }
 
   /** Closes a recording; stopping one that is already closed returns it unchanged. */
   stopRecording(id: string): RecordingEntry {
-    const row = this.recordingRow(id);
-    this.active.delete(id);
-    if (row.ended_at !== null) return this.recordingEntry(row);
-    const endedAt = Math.max(row.started_at, Date.now());
-    this.db.prepare('UPDATE recordings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
+    this.pieces.stop(id);
     return this.recordingEntry(this.recordingRow(id));
   }
 
@@ -252,30 +212,9 @@ export class MediaLibrary {
     return rows.map((r) => this.recordingEntry(r));
   }
 
-  /**
-   * Closes recordings a killed process left open (end time from the file's mtime, size from the file);
-   * returns how many. Recordings this instance is still writing are left alone.
-   */
+  /** Closes recordings a killed process left open; returns how many (see PieceWriter.recoverUnfinished). */
   recoverUnfinished(): number {
-    const open = this.db.prepare('SELECT * FROM recordings WHERE ended_at IS NULL').all() as RecordingRow[];
-    const close = this.db.prepare('UPDATE recordings SET ended_at = ?, bytes = ? WHERE id = ? AND ended_at IS NULL');
-    let count = 0;
-    this.db.transaction(() => {
-      for (const row of open) {
-        if (this.active.has(row.id)) continue;
-        let endedAt = row.started_at;
-        let bytes = 0;
-        try {
-          const st = fs.statSync(this.resolve(row.path));
-          endedAt = Math.max(row.started_at, Math.round(st.mtimeMs));
-          bytes = st.size;
-        } catch {
-          // The file is gone (or the path is unusable): keep the row as an empty recording.
-        }
-        count += close.run(endedAt, bytes, row.id).changes;
-      }
-    })();
-    return count;
+    return this.pieces.recoverUnfinished();
   }
 
   // --- helpers -------------------------------------------------------------------------
@@ -336,10 +275,7 @@ export class MediaLibrary {
 
   /** Absolute path of a stored relative path; refuses anything that would leave the media folder. */
   private resolve(rel: string): string {
-    const root = path.resolve(this.dir);
-    const abs = path.resolve(root, rel);
-    if (path.isAbsolute(rel) || !abs.startsWith(root + path.sep)) throw new ConsoleError('internal', `媒体文件路径无效: ${rel}`);
-    return abs;
+    return resolveInside(this.dir, rel);
   }
 }
 
@@ -393,6 +329,14 @@ function crc32(data: Uint8Array): number {
 
 // --- names and files ---------------------------------------------------------------------
 
+/** Absolute path of a stored path relative to `dir`; refuses anything that would leave that folder. */
+export function resolveInside(dir: string, rel: string): string {
+  const root = path.resolve(dir);
+  const abs = path.resolve(root, rel);
+  if (path.isAbsolute(rel) || !abs.startsWith(root + path.sep)) throw new ConsoleError('internal', `媒体文件路径无效: ${rel}`);
+  return abs;
+}
+
 /**
  * A channel name or id made safe as part of a file name on every platform: letters and digits of any script,
  * `-` and `_`; everything else (separators, dots, control characters, `:` …) becomes `_`. At most 40 characters.
@@ -407,7 +351,7 @@ export function safeFileLabel(text: string): string {
 }
 
 /** Local time as `YYYYMMDD-HHmmss-SSS` (what an operator browsing the folder expects). */
-function fileTime(at: number): string {
+export function fileTime(at: number): string {
   const d = new Date(at);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`;
@@ -426,58 +370,12 @@ function extensionFor(mimeType: string): string {
   return EXTENSIONS[base] ?? 'bin';
 }
 
-function checkTime(at: number, what: string): number {
+export function checkTime(at: number, what: string): number {
   // Between 2000 and 2100: anything else is a unit mistake (seconds, microseconds) or garbage.
   if (!Number.isFinite(at) || at < 946_684_800_000 || at > 4_102_444_800_000) throw new ConsoleError('bad-request', `${what}无效: ${at}`);
   return Math.round(at);
 }
 
-function clampLimit(limit: number): number {
+export function clampLimit(limit: number): number {
   return Number.isFinite(limit) ? Math.min(1000, Math.max(1, Math.floor(limit))) : 100;
-}
-
-/** Creates `file` (refusing to overwrite one), writes `data` and fsyncs it before returning. */
-function writeFileDurably(file: string, data: Buffer): void {
-  const fd = fs.openSync(file, 'wx');
-  try {
-    writeAll(fd, data, 0);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function writeAll(fd: number, data: Buffer, position: number): void {
-  let done = 0;
-  while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, position + done);
-}
-
-/** Makes a new directory entry durable (POSIX); Windows cannot open directories and commits names itself. */
-function fsyncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // Best effort: the original error is what matters.
-  }
-}
-
-function isErrno(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
-}
-
-function fileError(err: unknown, what: string): ConsoleError {
-  if (err instanceof ConsoleError) return err;
-  if (isErrno(err, 'ENOSPC') || isErrno(err, 'EDQUOT')) return new ConsoleError('unavailable', `${what}: 磁盘空间不足`);
-  if (isErrno(err, 'EACCES') || isErrno(err, 'EPERM') || isErrno(err, 'EROFS')) return new ConsoleError('unavailable', `${what}: 没有写入权限`);
-  return new ConsoleError('internal', `${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
