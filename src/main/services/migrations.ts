@@ -69,4 +69,69 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX recordings_started_at ON recordings(started_at);
     `,
   },
+  {
+    version: 3,
+    name: 'telephone dispatch: directory, groups, calls and call recordings',
+    sql: `
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        number TEXT NOT NULL,
+        role TEXT NOT NULL,
+        org TEXT NOT NULL,
+        county TEXT,
+        mine_id TEXT,
+        mine_name TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX contacts_number ON contacts(number);
+      CREATE TABLE contact_groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Members in roll-call order; deleting a contact or a group removes its memberships.
+      CREATE TABLE contact_group_members (
+        group_id TEXT NOT NULL REFERENCES contact_groups(id) ON DELETE CASCADE,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (group_id, contact_id)
+      );
+      CREATE INDEX contact_group_members_contact ON contact_group_members(contact_id);
+      CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        group_id TEXT,
+        caller_number TEXT NOT NULL,
+        caller_name TEXT,
+        callee_number TEXT NOT NULL,
+        callee_name TEXT,
+        mine_id TEXT,
+        state TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        outcome TEXT,
+        reason TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX calls_started_at ON calls(started_at);
+      CREATE INDEX calls_caller_number ON calls(caller_number);
+      CREATE INDEX calls_callee_number ON calls(callee_number);
+      CREATE INDEX calls_open ON calls(state) WHERE state <> 'ended';
+      CREATE TABLE call_recordings (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        path TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        next_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX call_recordings_call ON call_recordings(call_id, started_at);
+    `,
+  },
 ];
