@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backendConnectOrigins, withSocketTwin } from './connectOrigins';
+import { backendConnectOrigins, sipConnectOrigins, withSocketTwin } from './connectOrigins';
 import { backendConfigSchema } from '../../shared/domain/settings';
+import { sipAccountSchema } from '../../shared/domain/telephony';
 
 describe('backendConnectOrigins', () => {
   it('lists Janus by its API and WVP/Hikvision only by their media origins, of enabled backends', () => {
@@ -33,5 +34,19 @@ describe('backendConnectOrigins', () => {
     // No password field survives in a config.
     const parsed = backendConfigSchema.parse({ ...wvp, url: 'http://x.example', password: 'p' });
     expect(parsed).not.toHaveProperty('password');
+  });
+});
+
+describe('sipConnectOrigins', () => {
+  it("lists enabled SIP accounts' WebSocket origins, never their presenceUrl", () => {
+    const accounts = [
+      { id: 'seat1', name: '调度席 1', enabled: true, wsUrl: 'wss://pbx.example:8443/ws', domain: 'pbx.example', user: '8001', displayName: '调度 1', presenceUrl: 'http://pbx.example:8088/RPC' },
+      { id: 'seat2', name: '调度席 2', enabled: true, wsUrl: 'ws://127.0.0.1:5066', domain: '127.0.0.1', user: '8002', displayName: '调度 2' },
+      { id: 'seat3', name: '停用', enabled: false, wsUrl: 'ws://198.51.100.7:5066', domain: '198.51.100.7', user: '8003', displayName: '停用' },
+    ].map((a) => sipAccountSchema.parse(a));
+    const origins = sipConnectOrigins(accounts);
+    expect(origins.sort()).toEqual(['ws://127.0.0.1:5066', 'wss://pbx.example:8443']);
+    expect(origins.join(' ')).not.toContain('8088');
+    expect(origins.join(' ')).not.toContain('198.51.100.7');
   });
 });

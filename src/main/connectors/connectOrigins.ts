@@ -1,4 +1,5 @@
 import type { BackendConfig } from '../../shared/domain/settings';
+import type { SipAccount } from '../../shared/domain/telephony';
 
 /**
  * Which origins the renderer may connect to for each configured backend (the CSP's connect-src and Electron's
@@ -38,6 +39,24 @@ export function backendConnectOrigins(backends: readonly BackendConfig[], source
       continue;
     }
     for (const origin of sources.get(b.id)?.mediaOrigins() ?? []) for (const o of withSocketTwin(origin)) out.add(o);
+  }
+  return [...out];
+}
+
+/**
+ * SIP-over-WebSocket origins of the enabled SIP accounts (the renderer's SIP stack connects to them). Their
+ * presenceUrl (the PBX's JSON-RPC) is not listed: only the Node side calls it.
+ */
+export function sipConnectOrigins(accounts: readonly Pick<SipAccount, 'enabled' | 'wsUrl'>[]): string[] {
+  const out = new Set<string>();
+  for (const a of accounts) {
+    if (!a.enabled) continue;
+    try {
+      const url = new URL(a.wsUrl);
+      if ((url.protocol === 'ws:' || url.protocol === 'wss:') && url.origin !== 'null') out.add(url.origin);
+    } catch {
+      // the schema checked it; nothing to list otherwise
+    }
   }
   return [...out];
 }

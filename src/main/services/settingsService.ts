@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS, settingsSchema, type BackendConfig, type Settings } from '../../shared/domain/settings';
+import type { SipAccount } from '../../shared/domain/telephony';
 import { Emitter } from '../../shared/lifecycle';
 import type { Db } from './store';
 
@@ -51,5 +52,16 @@ export class SettingsService {
 
   removeBackend(id: string): Settings {
     return this.update({ backends: this.get().backends.filter((b) => b.id !== id) });
+  }
+
+  /** Adds a SIP account or replaces the one with its id (in place: the list's order is the operator's). */
+  saveSipAccount(account: SipAccount): Settings {
+    const accounts = this.get().sipAccounts;
+    const at = accounts.findIndex((a) => a.id === account.id);
+    return this.update({ sipAccounts: at < 0 ? [...accounts, account] : accounts.map((a, i) => (i === at ? account : a)) });
+  }
+
+  removeSipAccount(id: string): Settings {
+    return this.update({ sipAccounts: this.get().sipAccounts.filter((a) => a.id !== id) });
   }
 }
