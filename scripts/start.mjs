@@ -1,5 +1,6 @@
 // `npm start`: the real Electron app where its binary is present (and a display exists), otherwise the web host.
-// `npm start -- --web` forces the web host. When the local lab runs (`npm run lab`), its Janus is registered as a backend.
+// `npm start -- --web` forces the web host. When the local lab runs (`npm run lab`), its Janus is registered as a backend
+// and its PBX's SIP account and directory are passed with --lab-pbx.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -11,8 +12,13 @@ if (!fs.existsSync('dist/renderer/index.html') || !fs.existsSync('dist/main/web.
 
 const labFile = 'lab/.run/lab.json';
 let labBackend = null;
+let labPbx = null;
 try {
-  labBackend = JSON.parse(fs.readFileSync(labFile, 'utf8')).janusUrl ?? null;
+  const lab = JSON.parse(fs.readFileSync(labFile, 'utf8'));
+  labBackend = lab.janusUrl ?? null;
+  // The lab's PBX writes the console's SIP account and directory; lab.json names the file under `pbx`.
+  const pbxFile = lab.pbx?.consoleJson ?? 'lab/.run/pbx/console.json';
+  if (lab.pbx && fs.existsSync(pbxFile)) labPbx = pbxFile;
 } catch {
   // no lab running: fine
 }
@@ -24,13 +30,17 @@ const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY |
 let child;
 if (electron && hasDisplay) {
   console.log(`Starting the Electron app (${electron})`);
-  child = spawn(electron, ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : [])], { stdio: 'inherit' });
+  child = spawn(electron, ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : []), ...(labPbx ? [`--lab-pbx=${labPbx}`] : [])], { stdio: 'inherit' });
 } else {
   if (!forceWeb) {
     console.log(electron ? 'No display: starting the web host instead of Electron.' : 'Electron binary not present: starting the web host (open the printed URL in Chromium).');
   }
   const port = args.find((a) => a.startsWith('--port='))?.slice(7) ?? process.env.MDC_PORT ?? '5170';
-  child = spawn(process.execPath, ['dist/main/web.mjs', '--port', port, ...(labBackend ? ['--lab-backend', labBackend] : [])], { stdio: 'inherit' });
+  child = spawn(
+    process.execPath,
+    ['dist/main/web.mjs', '--port', port, ...(labBackend ? ['--lab-backend', labBackend] : []), ...(labPbx ? ['--lab-pbx', labPbx] : [])],
+    { stdio: 'inherit' },
+  );
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

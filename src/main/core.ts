@@ -3,9 +3,10 @@ import type { ConsoleHandlers, EventName, EventPayload } from '../shared/contrac
 import type { WallCommand } from '../shared/domain/wall';
 import { DisposableStore, toDisposable, type Disposable } from '../shared/lifecycle';
 import { BackendRegistry, createBackend } from './connectors/backendRegistry';
-import { backendConnectOrigins, isMediaOriginSource, type MediaOriginSource } from './connectors/connectOrigins';
+import { backendConnectOrigins, isMediaOriginSource, sipConnectOrigins, type MediaOriginSource } from './connectors/connectOrigins';
 import { ConsoleError } from '../shared/contract/rpc';
 import { backendSecretKey, type BackendConfig, type SaveBackendInput } from '../shared/domain/settings';
+import { sipSecretKey } from '../shared/domain/telephony';
 import { MpegRelay } from './media/mpegRelay';
 import { PlaybackGateway } from './media/playbackGateway';
 import { RecordDownloads } from './services/recordDownloads';
@@ -15,7 +16,14 @@ import { SettingsService } from './services/settingsService';
 import { openStore } from './services/store';
 import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
-import { FileSecretStore, type Cipher } from './services/secretStore';
+import { FileSecretStore, type Cipher, type SecretStore } from './services/secretStore';
+import { CallLog } from './telephony/callLog';
+import { CallRecordings } from './telephony/callRecordings';
+import { DirectoryStore } from './telephony/directoryStore';
+import { PresenceMonitor } from './telephony/presenceMonitor';
+import { exportCallRecordings } from './telephony/recordingExport';
+import { MISSING_SIP_PASSWORD, sipCredentials, splitSipPassword } from './telephony/sipAccounts';
+import { KamailioRpc } from './connectors/sip/kamailioRpc';
 import { WallService } from './wall/wallService';
 import path from 'node:path';
 
@@ -83,8 +91,26 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   if (recovered > 0) log.warn({ recovered }, 'closed recordings left open by an earlier run');
   const channelName = (id: string) => registry.channel(id)?.name ?? id;
   const downloads = owned.add(new RecordDownloads(gateway, library, (msg) => log.warn({ part: 'download' }, msg)));
+  // Telephone dispatch: directory, call history and call recordings; calls and recordings a killed process left
+  // open are closed first, before any report of this run.
+  const directory = new DirectoryStore(db);
+  const calls = new CallLog(db);
+  const interrupted = calls.closeInterrupted();
+  if (interrupted > 0) log.warn({ interrupted }, 'closed calls left open by an earlier run as interrupted');
+  const callRecordings = new CallRecordings(db, path.join(options.dataDir, 'media'));
+  const recoveredCalls = callRecordings.recoverUnfinished();
+  if (recoveredCalls > 0) log.warn({ recovered: recoveredCalls }, 'closed call recordings left open by an earlier run');
+  const presence = owned.add(
+    new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
+  );
   registry.configure(settings.get().backends);
-  owned.add(settings.onDidChange((s) => registry.configure(s.backends)));
+  presence.configure(settings.get().sipAccounts);
+  owned.add(
+    settings.onDidChange((s) => {
+      registry.configure(s.backends);
+      presence.configure(s.sipAccounts);
+    }),
+  );
 
   const handlers: ConsoleHandlers = {
     getAppInfo: async () => ({
@@ -110,11 +136,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     saveBackend: async (input) => {
       const { config, secret } = splitSecret(input);
       const key = backendSecretKey(config);
-      if (key && secret === null && secrets.get(key) === null) {
-        throw new ConsoleError('bad-request', MISSING_SECRET[config.kind] ?? '请填写凭据');
-      }
       // The secret is written first, so the backend the settings change starts finds it.
-      if (key && secret !== null) secrets.set(key, secret);
+      if (key) keepSecret(secrets, key, secret, MISSING_SECRET[config.kind] ?? '请填写凭据');
       for (const stale of staleSecretKeys(config)) secrets.delete(stale);
       const next = settings.saveBackend(config);
       // Never the secret itself: only whether one was replaced.
@@ -194,6 +217,81 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     },
     cancelDownload: async ({ downloadId }) => downloads.cancel(downloadId),
     listDownloads: async () => downloads.list(),
+
+    // ── Telephone dispatch ──
+    saveSipAccount: async (input) => {
+      const { account, password } = splitSipPassword(input);
+      keepSecret(secrets, sipSecretKey(account.id), password, MISSING_SIP_PASSWORD);
+      const next = settings.saveSipAccount(account);
+      // Never the password itself: only whether one was replaced.
+      audit.record(actor, 'sip.save', account.id, { wsUrl: account.wsUrl, user: account.user, enabled: account.enabled, secretChanged: password !== null });
+      return next;
+    },
+    removeSipAccount: async ({ id }) => {
+      const next = settings.removeSipAccount(id);
+      secrets.delete(sipSecretKey(id));
+      audit.record(actor, 'sip.remove', id);
+      return next;
+    },
+    getSipCredentials: async ({ accountId }) =>
+      sipCredentials(
+        accountId,
+        settings.get().sipAccounts.find((a) => a.id === accountId),
+        secrets.get(sipSecretKey(accountId)),
+      ),
+    listContacts: async () => directory.listContacts(),
+    saveContact: async (contact) => {
+      const saved = directory.saveContact(contact);
+      audit.record(actor, 'contact.save', contact.id, { name: contact.name, number: contact.number });
+      return saved;
+    },
+    deleteContact: async ({ id }) => {
+      const { found, removedGroups } = directory.deleteContact(id);
+      if (found) audit.record(actor, 'contact.delete', id, removedGroups.length ? { removedGroups } : null);
+      return null;
+    },
+    importContacts: async ({ contacts, replace }) => {
+      const { count, removedGroups } = directory.importContacts(contacts, replace);
+      audit.record(actor, 'contact.import', null, { count, replace, ...(removedGroups.length ? { removedGroups } : {}) });
+      return { count };
+    },
+    listGroups: async () => directory.listGroups(),
+    saveGroup: async (group) => {
+      const saved = directory.saveGroup(group);
+      audit.record(actor, 'group.save', group.id, { name: group.name, members: saved.memberIds.length });
+      return saved;
+    },
+    deleteGroup: async ({ id }) => {
+      if (directory.deleteGroup(id)) audit.record(actor, 'group.delete', id);
+      return null;
+    },
+    getPresence: async () => presence.snapshot(),
+    reportCall: async (report) => calls.report(report),
+    listCalls: async (query) => calls.list(query),
+    startCallRecording: async ({ callId, mimeType }) => {
+      const entry = callRecordings.start({ callId, mimeType });
+      audit.record(actor, 'call.recording.start', callId, { id: entry.id });
+      return entry;
+    },
+    appendCallRecording: async ({ recordingId, seq, dataBase64 }) => callRecordings.append(recordingId, seq, Buffer.from(dataBase64, 'base64')),
+    stopCallRecording: async ({ recordingId }) => {
+      const entry = callRecordings.stop(recordingId);
+      audit.record(actor, 'call.recording.stop', entry.callId, { id: entry.id, bytes: entry.bytes });
+      return entry;
+    },
+    readCallRecording: async ({ id }) => {
+      const { mimeType, data } = callRecordings.read(id);
+      return { mimeType, dataBase64: data.toString('base64') };
+    },
+    exportCallRecordings: async ({ ids }) => {
+      const items = [...new Set(ids)].map((id) => {
+        const recording = callRecordings.get(id);
+        return { recording, call: calls.get(recording.callId) };
+      });
+      const result = await exportCallRecordings(path.join(options.dataDir, 'media'), items);
+      audit.record(actor, 'call.recording.export', result.fileName, { count: items.length, bytes: result.bytes });
+      return result;
+    },
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
@@ -208,6 +306,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return wall.onDidChange(listener as (p: EventPayload<'onWallChanged'>) => void);
       case 'onDownloadProgress':
         return downloads.onProgress(listener as (p: EventPayload<'onDownloadProgress'>) => void);
+      case 'onPresence':
+        return presence.onPresence(listener as (p: EventPayload<'onPresence'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -215,7 +315,10 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   return {
     dispatch,
     subscribe,
-    connectOrigins: () => [relay.origin, gateway.origin, ...backendConnectOrigins(settings.get().backends, mediaOrigins)],
+    connectOrigins: () => {
+      const current = settings.get();
+      return [relay.origin, gateway.origin, ...backendConnectOrigins(current.backends, mediaOrigins), ...sipConnectOrigins(current.sipAccounts)];
+    },
     dispose: async () => {
       await relay.dispose();
       owned.dispose();
@@ -231,6 +334,15 @@ const MISSING_SECRET: Partial<Record<BackendConfig['kind'], string>> = {
   hikvision: '请填写海康平台的 appSecret',
   zlm: '请填写 ZLMediaKit 的 API secret（config.ini 的 api.secret）',
 };
+
+/**
+ * Keeps a credential that arrives once with a save (backend secrets, SIP passwords) in the SecretStore: a new one
+ * replaces the stored one, none keeps it, and none with nothing stored is refused with `missing`.
+ */
+function keepSecret(secrets: SecretStore, key: string, secret: string | null, missing: string): void {
+  if (secret !== null) secrets.set(key, secret);
+  else if (secrets.get(key) === null) throw new ConsoleError('bad-request', missing);
+}
 
 /** The config to store and the secret to keep apart from it (null: keep the stored one). */
 function splitSecret(input: SaveBackendInput): { config: BackendConfig; secret: string | null } {

@@ -3,6 +3,7 @@ import { createConsoleCore } from '../core';
 import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
 import { createLogger, type Logger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
+import { registerLabPbx } from '../telephony/labPbx';
 import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
 import { wallWindowsOverride } from './displayPlan';
@@ -49,6 +50,8 @@ async function start(log: Logger): Promise<void> {
   log.info({ version, dataDir, sqlite: binding.source }, 'electron host starting');
   const labBackend = app.commandLine.getSwitchValue('lab-backend');
   if (labBackend && !app.isPackaged) await registerLabBackend(core, labBackend, log);
+  const labPbx = app.commandLine.getSwitchValue('lab-pbx');
+  if (labPbx && !app.isPackaged) await registerLabPbx(core, labPbx, log);
 
   applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
   protocol.handle(

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { createConsoleCore } from '../core';
 import { createLogger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
+import { registerLabPbx } from '../telephony/labPbx';
 import { startWebHost } from './webHost';
 
 /**
- * Entry of the web host: `node dist/main/web.mjs [--port N] [--data-dir DIR] [--lab-backend ws://...]`.
+ * Entry of the web host: `node dist/main/web.mjs [--port N] [--data-dir DIR] [--lab-backend ws://...] [--lab-pbx FILE]`.
  * Prints the URL (with the session token) and one machine-readable line `MDC_READY {...}`.
  */
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: process.env.MDC_DATA_DIR ?? defaultDataDir() },
     'renderer-dir': { type: 'string' },
     'lab-backend': { type: 'string' },
+    'lab-pbx': { type: 'string' },
   },
 });
 
@@ -34,6 +36,7 @@ const version = process.env.npm_package_version ?? '0.1.0';
 async function main(): Promise<void> {
   const core = await createConsoleCore({ host: 'web', dataDir, log, version });
   if (values['lab-backend']) await registerLabBackend(core, values['lab-backend'], log);
+  if (values['lab-pbx']) await registerLabPbx(core, path.resolve(values['lab-pbx']), log);
   const host = await startWebHost({ core, log, rendererDir, port: Number(values.port) });
   process.stdout.write(`\n煤矿应急指挥调度台 (web host) ready — open in Chromium:\n  ${host.url}\n\n`);
   process.stdout.write(`MDC_READY ${JSON.stringify({ url: host.url, origin: host.origin, dataDir })}\n`);
