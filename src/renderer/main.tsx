@@ -10,6 +10,10 @@ import { Shell } from './app/Shell';
 import { WallWindow } from './features/wall/WallWindow';
 import { wallWindowMonitor } from './app/useHashRoute';
 import { translate } from './app/strings';
+import { PhoneEngine } from './media/telephony/phoneEngine';
+import { PhoneEngineContext } from './features/phone/phoneEngineContext';
+import { phoneChanged } from './features/phone/phoneSlice';
+import { consoleApi } from './api/consoleApiSlice';
 import './app/styles.css';
 
 performance.mark('mdc:boot');
@@ -43,9 +47,32 @@ async function boot(): Promise<void> {
   window.addEventListener('unhandledrejection', (e) =>
     void api.reportClientError({ message: String(e.reason), context: 'unhandledrejection' }).catch(() => undefined),
   );
+  if (wallMonitor !== null) {
+    root.render(
+      <StrictMode>
+        <Provider store={store}>{themed(<WallWindow api={api} monitorId={wallMonitor} />)}</Provider>
+      </StrictMode>,
+    );
+    return;
+  }
+  // Telephony lives in the console window only (one SIP registration per seat, not one per wall window).
+  const phone = new PhoneEngine(api);
+  let callsSignature = '';
+  phone.onChange((snapshot) => {
+    store.dispatch(phoneChanged(snapshot));
+    // The history lists change when a call starts, changes state or its recording is saved.
+    const signature = snapshot.calls.map((c) => `${c.id}:${c.state}:${c.recording}`).join('|');
+    if (signature !== callsSignature) {
+      callsSignature = signature;
+      store.dispatch(consoleApi.util.invalidateTags(['Calls']));
+    }
+  });
+  window.addEventListener('pagehide', () => phone.dispose());
   root.render(
     <StrictMode>
-      <Provider store={store}>{themed(wallMonitor === null ? <Shell api={api} /> : <WallWindow api={api} monitorId={wallMonitor} />)}</Provider>
+      <Provider store={store}>
+        <PhoneEngineContext.Provider value={phone}>{themed(<Shell api={api} />)}</PhoneEngineContext.Provider>
+      </Provider>
     </StrictMode>,
   );
 }

@@ -19,6 +19,9 @@ import { WallPage } from '../features/wall/WallPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
+import { PhonePage } from '../features/phone/PhonePage';
+import { IncomingCallBar } from '../features/phone/IncomingCallBar';
+import { usePhoneEngine, usePhoneEngineSync } from '../features/phone/phoneEngineContext';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
 
 const NAV: { route: Route; label: StringKey; icon: React.ReactNode }[] = [
@@ -52,6 +55,8 @@ export function Shell({ api }: { api: ConsoleApi }) {
   const [route, go] = useHashRoute();
   const host = useAppSelector(selectHost);
   const connected = useAppSelector(selectHostConnected);
+  const phone = usePhoneEngine();
+  usePhoneEngineSync(phone);
 
   let page: React.ReactNode;
   switch (route) {
@@ -63,6 +68,9 @@ export function Shell({ api }: { api: ConsoleApi }) {
       break;
     case 'playback':
       page = <PlaybackPage />;
+      break;
+    case 'phone':
+      page = <PhonePage />;
       break;
     default:
       page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
@@ -90,6 +98,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
         <Clock />
       </Layout.Header>
       {connected ? null : <Alert type="error" banner message={t('host.disconnected')} />}
+      <IncomingCallBar />
       <Layout.Content className="shell__content">{page}</Layout.Content>
     </Layout>
   );

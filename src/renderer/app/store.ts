@@ -3,8 +3,9 @@ import type { ConsoleApi } from '../../shared/contract/consoleApi';
 import { consoleApi } from '../api/consoleApiSlice';
 import { uiSlice, type HostKind } from './uiSlice';
 import { wallUiSlice } from '../features/wall/wallUiSlice';
+import { phoneSlice } from '../features/phone/phoneSlice';
 
-const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice);
+const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice, phoneSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(api: ConsoleApi, host: HostKind, preloadedState?: Partial<RootState>) {

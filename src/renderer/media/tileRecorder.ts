@@ -12,6 +12,8 @@ export type RecordingChunkSink = (seq: number, data: Uint8Array) => Promise<void
 
 /** In order of preference; the first one MediaRecorder supports is used. */
 export const RECORDER_MIME_TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4'] as const;
+/** For audio-only recordings (calls), in order of preference. */
+export const AUDIO_RECORDER_MIME_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/webm'] as const;
 
 /** 'source-ended': the captured tracks ended (tile closed, player replaced): everything recorded was delivered. */
 export type RecorderErrorCode = 'unsupported' | 'start' | 'recorder' | 'sink' | 'source-ended';
@@ -45,7 +47,7 @@ export type RecorderEngineEvents = {
 
 export type RecorderEngineFactory = (
   stream: MediaStream,
-  options: { mimeType: string; videoBitsPerSecond?: number },
+  options: { mimeType: string; videoBitsPerSecond?: number; audioBitsPerSecond?: number },
   events: RecorderEngineEvents,
 ) => RecorderEngine;
 
@@ -102,6 +104,9 @@ export type TileRecorderOptions = {
   /** Length of one piece in ms (MediaRecorder timeslice). Default 1000. */
   timesliceMs?: number;
   videoBitsPerSecond?: number;
+  audioBitsPerSecond?: number;
+  /** Which tracks must be live to start: 'video' for tiles (default), 'audio' for calls. */
+  trackKind?: 'video' | 'audio';
   /** Pieces bigger than this are split (still in order). Default: what appendRecording accepts. */
   maxChunkBytes?: number;
   /** How long stop() waits for the recorder's final data before giving up. Default 5000 ms. */
@@ -129,6 +134,13 @@ export class TileRecorder {
   static pickMimeType(isTypeSupported?: (type: string) => boolean): string {
     const type = pickRecorderMimeType(isTypeSupported);
     if (!type) throw new RecorderError('unsupported', `None of ${RECORDER_MIME_TYPES.join(', ')} can be recorded here`);
+    return type;
+  }
+
+  /** The first supported of AUDIO_RECORDER_MIME_TYPES (call recordings). */
+  static pickAudioMimeType(isTypeSupported?: (type: string) => boolean): string {
+    const type = pickRecorderMimeType(isTypeSupported, AUDIO_RECORDER_MIME_TYPES);
+    if (!type) throw new RecorderError('unsupported', `None of ${AUDIO_RECORDER_MIME_TYPES.join(', ')} can be recorded here`);
     return type;
   }
 
@@ -196,13 +208,16 @@ export class TileRecorder {
   /** Starts recording; throws RecorderError('start') if the recorder refuses (no video track, bad type…). */
   start(): void {
     if (this.phase !== 'idle') throw new RecorderError('start', `Recorder already ${this.phase}`);
-    if (this.stream.getVideoTracks().every((t) => t.readyState === 'ended')) {
-      throw new RecorderError('start', 'The stream has no live video track');
+    const kind = this.options.trackKind ?? 'video';
+    const tracks = kind === 'video' ? this.stream.getVideoTracks() : this.stream.getAudioTracks();
+    if (tracks.every((t) => t.readyState === 'ended')) {
+      throw new RecorderError('start', `The stream has no live ${kind} track`);
     }
     const factory = this.options.engine ?? mediaRecorderEngine;
     try {
-      const engineOptions: { mimeType: string; videoBitsPerSecond?: number } = { mimeType: this.mimeType };
+      const engineOptions: { mimeType: string; videoBitsPerSecond?: number; audioBitsPerSecond?: number } = { mimeType: this.mimeType };
       if (this.options.videoBitsPerSecond !== undefined) engineOptions.videoBitsPerSecond = this.options.videoBitsPerSecond;
+      if (this.options.audioBitsPerSecond !== undefined) engineOptions.audioBitsPerSecond = this.options.audioBitsPerSecond;
       this.engine = factory(this.stream, engineOptions, {
         data: (blob) => this.onData(blob),
         stop: () => this.onEngineStop(),

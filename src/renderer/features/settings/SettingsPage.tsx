@@ -2,6 +2,7 @@ import { Alert, App as AntApp, Button, Card, Form, Input, Popconfirm, Select, Sw
 import { saveBackendInputSchema, type BackendConfig, type BackendKind } from '../../../shared/domain/settings';
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
+import { SipAccountsCard } from '../phone/SipAccountsCard';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
 type FormValues = {
@@ -242,6 +243,7 @@ export function SettingsPage() {
           </Button>
         </Form>
       </Card>
+      <SipAccountsCard />
       <Card title={t('settings.audit')} size="small">
         <Table
           rowKey="id"
