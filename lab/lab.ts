@@ -16,6 +16,7 @@ import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusChecks';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
+import { pbxJson, startPbx, type LabPbx, type LabPbxJson } from './pbx/pbx';
 import { PtzCamera } from './ptzCamera';
 import { ensureHistory, pruneRecordings, recordingDir, RETENTION_MS } from './recorder';
 import { startRecordServer, type RecordServer } from './recordServer';
@@ -65,6 +66,8 @@ export type Lab = {
   clockMountpointId: number;
   ptz: LabPtz;
   records: LabRecords;
+  /** The telephone dispatch lab (Kamailio, rtpengine, baresip phones) on 127.0.0.1, see pbx/pbx.ts. */
+  pbx: LabPbx;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -80,6 +83,7 @@ export type LabJson = {
   channels: LabChannel[];
   ptz: LabPtz;
   records: LabRecords;
+  pbx: LabPbxJson;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
@@ -179,6 +183,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   const children: Supervised[] = [];
   let ready = false;
   let stopped = false;
+  let pbx: LabPbx | null = null;
+  let pbxStart: Promise<LabPbx> | null = null;
 
   // pids.json from the first spawn on (crash cleanup); lab.json only once the lab is ready.
   const writeState = (): void => {
@@ -186,13 +192,14 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     const pids: LabPids = { lab: process.pid };
     for (const c of children) pids[c.spec.name] = c.pid;
     writeFileSync(pidsPath, `${JSON.stringify(pids)}\n`);
-    if (!ready) return;
+    if (!ready || !pbx) return;
     const json: LabJson = {
       janusUrl,
       clockMountpointId: clockDef.mountpointId,
       channels,
       ptz,
       records,
+      pbx: pbxJson(pbx),
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -258,7 +265,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       ptzCamera.stop();
       await isapi.close();
       await recordServer.close();
-      await Promise.all(children.map((c) => c.stop()));
+      await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined)]);
       rmSync(ptzCamera.zmqSocket, { force: true });
       await deleteNetns();
       rmSync(labJsonPath, { force: true });
@@ -269,6 +276,9 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   };
 
   try {
+    // The PBX (all loopback, no namespace) starts alongside the video part.
+    pbxStart = startPbx({ runDir, log });
+    pbxStart.catch(() => undefined);
     await createNetns();
     for (const c of children) c.start();
     generator.start();
@@ -276,6 +286,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     await waitForJanus(janusUrl, JANUS_READY_MS);
     log(`janus answers on ${janusUrl}`);
     await waitForMedia(janusUrl, mediaIds, MEDIA_READY_MS);
+    pbx = await pbxStart;
     ready = true;
     writeState();
     log(`lab ready in ${Date.now() - started} ms: ${defs.length} channels, ${mediaIds.length} mountpoints, PTZ control ${isapi.ptzUrl}`);
@@ -283,6 +294,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     await stop().catch(() => undefined);
     throw err;
   }
+  if (!pbx) throw new Error('lab PBX did not start');
 
   return {
     janusUrl,
@@ -290,6 +302,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     clockMountpointId: clockDef.mountpointId,
     ptz,
     records,
+    pbx,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');

@@ -18,12 +18,12 @@ function readProc(pid: number, file: string): string | null {
   }
 }
 
-function cmdline(pid: number): string | null {
+export function cmdline(pid: number): string | null {
   const raw = readProc(pid, 'cmdline');
   return raw === null ? null : raw.split('\0').join(' ').trim();
 }
 
-function parentPid(pid: number): number | null {
+export function parentPid(pid: number): number | null {
   const stat = readProc(pid, 'stat');
   if (!stat) return null;
   // Fields after the last ')' (the command name may contain spaces): state, ppid, ...
@@ -33,15 +33,15 @@ function parentPid(pid: number): number | null {
 
 function isLabChild(pid: number): boolean {
   const cmd = cmdline(pid);
-  return cmd !== null && /\b(janus|ffmpeg)\b/.test(cmd);
+  return cmd !== null && /\b(janus|ffmpeg|kamailio|rtpengine|baresip)\b/.test(cmd);
 }
 
-function isNode(pid: number): boolean {
+export function isNode(pid: number): boolean {
   const cmd = cmdline(pid);
   return cmd !== null && /\bnode\b|tsx|vitest/.test(cmd);
 }
 
-function killQuietly(pid: number): void {
+export function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
