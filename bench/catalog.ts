@@ -25,6 +25,7 @@ import type { Catalogue } from '../src/shared/domain/catalogue';
 import { buildDeviceTree, channelIdsUnder } from '../src/renderer/features/tree/treeModel';
 import { expectedCounties, generateCatalogue, startCatalogueWvp, type BenchData } from './catalogData';
 import { collectCountyCounts, installCatalogueProbe, timeSearch, treeInteractive, type BenchWindow, type CountyCounts, type TreeTimes } from './catalogPage';
+import { summarise } from './summary';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SEARCH_REPEATS = Number(process.env.BENCH_SEARCH_REPEATS ?? 3);
@@ -33,14 +34,6 @@ const CHANNELS = 10_000;
 /** Distinct searches an operator types: a point, a county, a mine, two terms, a full GB id (added from the data), none. */
 const QUERIES = ['主井口', '潞州区', '王庄', '采煤工作面 屯留区', '变电所', '沁源 水泵房', '不存在的点位'];
 
-type Summary = { median: number; p90: number; min: number; max: number; n: number };
-function summarise(xs: number[]): Summary {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return { median: r(median), p90: r(at(0.9)), min: r(s[0]!), max: r(s[s.length - 1]!), n: s.length };
-}
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 /** A Node client of the web host's RPC (same wire format and token subprotocol as the renderer). */

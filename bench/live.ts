@@ -12,18 +12,11 @@ import { readClock, clockLatencyMs } from '../lab/clockBarcode';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config';
 import { installFrameProbe } from '../e2e/support/frameProbe';
 import { startWebHostProcess, type WebHostProcess } from '../e2e/support/webHostProcess';
+import { summarise } from './summary';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 12);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 150);
 
-type Summary = { median: number; p90: number; min: number; max: number; n: number };
-function summarise(xs: number[]): Summary {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return { median: r(median), p90: r(at(0.9)), min: r(s[0]!), max: r(s[s.length - 1]!), n: s.length };
-}
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 

@@ -35,7 +35,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   host: [
     async ({ lab }, use) => {
-      const host = await startWebHostProcess({ labBackend: lab.janusUrl });
+      const host = await startWebHostProcess({ labBackend: lab.janusUrl, labPbx: lab.pbx.consoleJson });
       try {
         await use(host);
       } finally {

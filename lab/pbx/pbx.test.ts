@@ -12,6 +12,7 @@ import { KamailioRpc } from '../../src/main/connectors/sip/kamailioRpc';
 import { contactSchema } from '../../src/shared/domain/telephony';
 import { netstring, parseListCalls, parseNetstrings } from './baresipControl';
 import { startPbx, type LabPbx } from './pbx';
+import { readWav, toneShare } from './wavTone';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -26,30 +27,6 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 /** Relative power of `hz` in 16-bit mono samples (Goertzel), 0..1 of the total energy. */
-function toneShare(samples: Int16Array, hz: number, rate = 8000): number {
-  const k = (2 * Math.PI * hz) / rate;
-  const coeff = 2 * Math.cos(k);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const x of samples) {
-    const s = x + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s;
-    energy += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  return energy === 0 ? 0 : (2 * power) / (samples.length * energy);
-}
-
-function wavSamples(file: string): Int16Array {
-  const buf = readFileSync(file);
-  const data = buf.indexOf('data');
-  const start = data + 8;
-  const body = buf.subarray(start, start + Math.floor((buf.length - start) / 2) * 2);
-  return new Int16Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length));
-}
-
 /** A minimal SIP-over-WebSocket REGISTER with digest auth (RFC 7118 + RFC 2617, qop auth). */
 async function wsRegister(url: string, user: string, password: string, realm: string): Promise<{ status: number; close: () => void }> {
   const ws = new WebSocket(url, 'sip');
@@ -161,7 +138,7 @@ describe('lab PBX (real rtpengine, Kamailio, baresip)', () => {
     const dir = join(runDir, 'pbx', 'phones', b.number);
     const heard = readdirSync(dir).find((f) => f.endsWith('-dec.wav'));
     if (!heard) throw new Error('no sndfile recording at B');
-    const samples = wavSamples(join(dir, heard));
+    const { samples } = readWav(join(dir, heard));
     const tail = samples.subarray(Math.max(0, samples.length - 8000));
     const share = toneShare(tail, a.toneHz);
     const other = toneShare(tail, b.toneHz ?? 340);

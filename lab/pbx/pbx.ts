@@ -73,6 +73,8 @@ export type LabPbx = LabPbxJson & {
   restartKamailio(): Promise<void>;
   /** SIGKILL Kamailio; it stays down until startKamailio(). */
   killKamailio(): Promise<void>;
+  /** Clean stop (SIGTERM: registrations are saved and come back with startKamailio); stays down until then. */
+  stopKamailio(): Promise<void>;
   startKamailio(): Promise<void>;
   /** Every process gone, pids.json removed. Idempotent. */
   stop(): Promise<void>;
@@ -389,6 +391,7 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
       await kamailio.kill();
       await killKamailioLeftovers();
     },
+    stopKamailio,
     startKamailio,
     stop,
   };

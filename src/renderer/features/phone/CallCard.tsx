@@ -61,6 +61,8 @@ export function CallCard({ call, now, selected, actions }: { call: CallView; now
       data-outcome={call.outcome ?? ''}
       data-received={s?.packetsReceived ?? 0}
       data-sent={s?.packetsSent ?? 0}
+      data-invite-ms={call.timing.inviteMs ?? ''}
+      data-dial-ms={call.timing.dialMs ?? ''}
     >
       <div className="call-card__head">
         {established ? <Checkbox checked={selected} onChange={() => actions.toggleSelect(call.id)} aria-label={t('phone.select')} /> : null}

@@ -26,7 +26,7 @@ export function DirectoryPanel({ onCall, onOpenMine, onGroupCall, onRollCall }: 
   const statusOf = useMemo(() => (n: string) => presenceOf(n, presence, ourBusy), [presence, ourBusy]);
   const tree = useMemo(() => buildDirectory(contacts, statusOf, query), [contacts, statusOf, query]);
   const treeData = useMemo(() => tree.map((n) => toTreeNode(n, onCall, onOpenMine, t)), [tree, onCall, onOpenMine, t]);
-  const expanded = useMemo(() => unitKeys(tree, query ? 3 : 2), [tree, query]);
+  const expanded = useMemo(() => unitKeys(tree, 4), [tree]);
 
   return (
     <div className="phone-directory" data-testid="phone-directory">

@@ -81,6 +81,7 @@ export function SipAccountsCard() {
       />
       <Form<Values>
         form={form}
+        name="sip"
         layout="inline"
         className="settings-form"
         initialValues={{ id: 'seat1', name: '调度席 1', enabled: true, wsUrl: 'ws://127.0.0.1:8090', domain: '127.0.0.1' }}

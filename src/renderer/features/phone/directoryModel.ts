@@ -1,5 +1,12 @@
 import type { Contact, ContactRole, PresenceSnapshot, PresenceState } from '../../../shared/domain/telephony';
 import { CONTACT_ROLES } from '../../../shared/domain/telephony';
+import { DISTRICTS } from '../../../shared/domain/referenceData';
+
+const DISTRICT_NAME = new Map(DISTRICTS.map((d) => [d.adcode, d.name]));
+/** A contact's county: an adcode (as in the video catalogue) shown by its name, or a name as given. */
+export function countyName(county: string): string {
+  return DISTRICT_NAME.get(county) ?? county;
+}
 
 /** The centre's unit name: contacts without county and mine sit here. */
 export const CENTRE_NAME = '长治市应急指挥中心';
@@ -15,7 +22,7 @@ export type DirectoryNode =
 export function buildDirectory(contacts: readonly Contact[], statusOf: (number: string) => PresenceState, query = ''): DirectoryNode[] {
   const terms = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const matches = (c: Contact) => {
-    const hay = `${c.name} ${c.number} ${c.org} ${c.mineName ?? ''} ${c.county ?? ''} ${ROLE_TEXT[c.role]}`.toLowerCase();
+    const hay = `${c.name} ${c.number} ${c.org} ${c.mineName ?? ''} ${c.county ? countyName(c.county) : ''} ${ROLE_TEXT[c.role]}`.toLowerCase();
     return terms.every((t) => hay.includes(t));
   };
   const centre = unit('centre', CENTRE_NAME, 'centre', null);
@@ -28,7 +35,7 @@ export function buildDirectory(contacts: readonly Contact[], statusOf: (number: 
     let parent: UnitNode = centre;
     if (c.county) {
       const name = c.county;
-      parent = getOrCreate(counties, name, () => unit(`county:${name}`, name, 'county', null));
+      parent = getOrCreate(counties, name, () => unit(`county:${name}`, countyName(name), 'county', null));
     }
     if (c.mineId) {
       const id = c.mineId;

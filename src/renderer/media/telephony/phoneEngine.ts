@@ -33,6 +33,8 @@ export type CallView = {
   reason: string | null;
   stats: CallStats | null;
   recording: 'off' | 'recording' | 'saved' | 'failed';
+  /** Outgoing: ms from the dial to Established, and from the INVITE leaving to Established (200 OK + ACK). */
+  timing: { dialMs: number | null; inviteMs: number | null };
 };
 
 export type LineView = { accountId: string; name: string; user: string; displayName: string; state: LineState; reason: string | null };
@@ -53,6 +55,9 @@ type CallInternal = {
   recordingId: string | null;
   lastReceived: number;
   lastReceivedAt: number;
+  /** performance.now() at dial and when the INVITE was sent. */
+  dialAt: number;
+  inviteAt: number | null;
   ended: Promise<void>;
   resolveEnded: () => void;
 };
@@ -143,6 +148,7 @@ export class PhoneEngine implements Disposable {
           state: (state, reason) => {
             const entry = this.lines.get(account.id);
             if (entry?.line !== line) return;
+            if (state === 'disconnected') this.lineLost(line, reason);
             entry.view = { ...entry.view, state, reason };
             this.publish();
           },
@@ -203,6 +209,7 @@ export class PhoneEngine implements Disposable {
       return call.view.id;
     }
     this.pendingOutgoing = null;
+    call.inviteAt ??= performance.now();
     const noAnswerMs = options.noAnswerMs ?? DEFAULT_NO_ANSWER_MS;
     call.noAnswerTimer = setTimeout(() => {
       if (call.view.state === 'calling' || call.view.state === 'ringing') {
@@ -424,6 +431,10 @@ export class PhoneEngine implements Disposable {
       call.session = session;
       this.bySession.set(session, call);
       this.pendingOutgoing = null;
+      // Establishing = the INVITE went out (after the offer and ICE gathering).
+      session.stateChange.addListener((state) => {
+        if (state === SessionState.Establishing) call.inviteAt ??= performance.now();
+      });
     }
   }
 
@@ -447,7 +458,9 @@ export class PhoneEngine implements Disposable {
     if (sdh instanceof Web.SessionDescriptionHandler) this.audio.attachRemote(call.view.id, sdh.remoteMediaStream);
     if (call.view.conferenceId) this.audio.setConference(call.view.id, call.view.conferenceId);
     call.lastReceivedAt = Date.now();
-    this.update(call, { state: 'established', answeredAt: Date.now() });
+    const at = performance.now();
+    const timing = { dialMs: Math.round(at - call.dialAt), inviteMs: call.inviteAt === null ? null : Math.round(at - call.inviteAt) };
+    this.update(call, { state: 'established', answeredAt: Date.now(), timing });
     this.updateRinger();
     this.startStats();
     void this.startRecording(call);
@@ -465,6 +478,15 @@ export class PhoneEngine implements Disposable {
   }
 
   // ── Internals ──
+
+  /** The PBX connection dropped: sip.js disposes the line's sessions next; their records end as dropped. */
+  private lineLost(line: SipLine, reason: string | null): void {
+    for (const call of this.calls.values()) {
+      if (call.line !== line || call.view.state === 'ended') continue;
+      call.endedWith = call.view.state === 'established' ? 'dropped' : 'failed';
+      call.view.reason = reason ?? '与 PBX 的连接断开';
+    }
+  }
 
   private pickLine(accountId?: string): SipLine | null {
     if (accountId) return this.lines.get(accountId)?.line ?? null;
@@ -502,6 +524,7 @@ export class PhoneEngine implements Disposable {
         reason: null,
         stats: null,
         recording: 'off',
+        timing: { dialMs: null, inviteMs: null },
       },
       line: line as SipLine,
       session: null,
@@ -511,6 +534,8 @@ export class PhoneEngine implements Disposable {
       recordingId: null,
       lastReceived: 0,
       lastReceivedAt: Date.now(),
+      dialAt: performance.now(),
+      inviteAt: null,
       ended,
       resolveEnded,
     };

@@ -104,7 +104,8 @@ export class SipLine {
         onCallHold: (s, held) => events.hold(s, held),
       },
     });
-    this.connect(true);
+    // After the constructor: the owner's state listener may refer to this line.
+    queueMicrotask(() => this.connect(true));
   }
 
   get state(): LineState {
