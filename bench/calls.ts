@@ -49,7 +49,8 @@ async function groupCall(page: Page, pbx: LabPbx, numbers: string[]): Promise<{ 
     await members.fill(n);
     await page.locator('.ant-select-item-option').filter({ hasText: n }).first().click();
   }
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('group-name').click(); // closes the member list's dropdown, which covers the buttons
+  await page.getByRole('button', { name: /保\s*存/ }).click();
   const button = page.getByTestId('group-十方组呼').getByTestId('group-call');
   await button.waitFor();
   const t0 = Date.now();

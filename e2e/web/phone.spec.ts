@@ -1,7 +1,7 @@
 import { expect, test } from '../support/fixtures';
 import type { Locator, Page } from '@playwright/test';
 import type { Lab } from '../../lab/lab';
-import { phoneHears } from '../support/wavTone';
+import { phoneHeardPerSecond } from '../support/wavTone';
 
 /**
  * Telephone dispatch against the lab PBX: Kamailio (SIP over WebSocket, registrar, dialogs), rtpengine (DTLS-SRTP/ICE
@@ -22,8 +22,8 @@ async function openPhone(page: Page, url: string): Promise<void> {
 async function expectMediaBothWays(page: Page, number: string): Promise<void> {
   const c = card(page, number);
   await expect(c).toHaveAttribute('data-state', 'established', { timeout: 10_000 });
-  await expect.poll(async () => Number(await c.getAttribute('data-received')), { timeout: 10_000 }).toBeGreaterThan(50);
-  await expect.poll(async () => Number(await c.getAttribute('data-sent')), { timeout: 10_000 }).toBeGreaterThan(50);
+  await expect.poll(async () => Number(await c.getAttribute('data-received')), { timeout: 10_000, message: `RTP received from ${number}` }).toBeGreaterThan(50);
+  await expect.poll(async () => Number(await c.getAttribute('data-sent')), { timeout: 10_000, message: `RTP sent to ${number}` }).toBeGreaterThan(50);
 }
 
 /** Finds a number in the directory (search, as a dispatcher would in a long list). */
@@ -56,7 +56,8 @@ async function makeGroup(page: Page, name: string, numbers: string[]): Promise<v
     await members.fill(n);
     await page.locator('.ant-select-item-option').filter({ hasText: n }).first().click();
   }
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('group-name').click(); // closes the member list's dropdown, which covers the buttons
+  await page.getByRole('button', { name: /保\s*存/ }).click();
   await expect(page.getByTestId(`group-${name}`)).toBeVisible();
 }
 
@@ -87,7 +88,7 @@ test.describe('telephone dispatch', () => {
     await hangUp(page, mine.number);
     await expect.poll(async () => (await lab.pbx.listCalls(mine.number)).length).toBe(0);
     // The phone heard the dispatcher (Chromium's fake microphone beeps), so media reached the far end too.
-    expect(await phoneHears(lab, mine.number, null)).toBe(true);
+    expect(Math.max(...(await phoneHeardPerSecond(lab, mine.number, null)))).toBeGreaterThan(100);
 
     // History: placed, answered, with its duration.
     const history = page.getByTestId('phone-history');
@@ -133,7 +134,7 @@ test.describe('telephone dispatch', () => {
     await lab.pbx.hangup(caller.number);
     await expect(page.getByTestId(`incoming-${caller.number}`)).toBeHidden();
     await page.getByTestId('phone-history').getByRole('combobox').first().click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '未接' }).click();
+    await page.locator('.ant-select-item-option').and(page.getByTitle('未接', { exact: true })).click();
     await expect(page.getByTestId('phone-history').locator('tr', { hasText: caller.number }).first()).toContainText('未接');
   });
 
@@ -165,23 +166,22 @@ test.describe('telephone dispatch', () => {
       await expectMediaBothWays(page, p.number);
     }
     // B speaks its name first (about 7 s), then its tone: merge once the tone runs.
-    const bothUp = Date.now();
     await page.waitForTimeout(8000);
     for (const p of [a!, b!]) await card(page, p.number).getByRole('checkbox').check();
     await page.getByTestId('conf-merge').click();
     await expect(page.getByTestId('conf-tag')).toContainText('2 方');
-    const startedAt = Date.now();
     await page.waitForTimeout(4000);
     // Mute B for the others: A stops hearing B's tone.
     await card(page, b!.number).getByTestId('call-party-mute').click();
-    const mutedAt = Date.now();
     await page.waitForTimeout(4000);
     await hangUp(page, a!.number);
     await hangUp(page, b!.number);
-    // A heard B's tone while merged, not before the merge and not after B was muted.
-    expect(await phoneHears(lab, a!.number, b!.toneHz, { from: bothUp + 7500, to: startedAt - 300 })).toBe(false);
-    expect(await phoneHears(lab, a!.number, b!.toneHz, { from: startedAt + 1000, to: mutedAt })).toBe(true);
-    expect(await phoneHears(lab, a!.number, b!.toneHz, { from: mutedAt + 1000, to: mutedAt + 3500 })).toBe(false);
+    // A heard B's tone while merged, not before the merge (A's first seconds) and not after B was muted (its last
+    // seconds). A also hears the dispatcher's loud fake microphone: B's tone is a share of some percent when mixed in.
+    const shares = await phoneHeardPerSecond(lab, a!.number, b!.toneHz);
+    expect(Math.max(...shares.slice(0, 5)), `A before the merge: ${shares.map((x) => x.toFixed(3)).join(' ')}`).toBeLessThan(0.01);
+    expect(Math.max(...shares), `A during the consultation: ${shares.map((x) => x.toFixed(3)).join(' ')}`).toBeGreaterThan(0.03);
+    expect(Math.max(...shares.slice(-2)), `A after B was muted: ${shares.map((x) => x.toFixed(3)).join(' ')}`).toBeLessThan(0.01);
   });
 
   test('bad input: a number that does not exist, a wrong password, the PBX down and back, a call cut by the PBX — clear states, records kept', async ({

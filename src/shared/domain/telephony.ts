@@ -75,6 +75,7 @@ export const contactSchema = z
     number: phoneNumberSchema,
     role: contactRoleSchema,
     org: z.string().max(64),
+    /** County adcode (6 digits, as in the video catalogue) or its name. */
     county: z.string().max(32).nullable(),
     mineId: z.string().max(64).nullable(),
     mineName: z.string().max(64).nullable(),

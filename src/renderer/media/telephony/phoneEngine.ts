@@ -50,6 +50,8 @@ type CallInternal = {
   session: Session | null;
   /** Why it ended, when we know better than "the session terminated". */
   endedWith: CallOutcome | null;
+  /** The SIP status or error text that goes with it (views are frozen once published: never patched in place). */
+  endReason: string | null;
   noAnswerTimer: ReturnType<typeof setTimeout> | null;
   recorder: TileRecorder | null;
   recordingId: string | null;
@@ -196,7 +198,7 @@ export class PhoneEngine implements Disposable {
           onReject: (response: Core.IncomingResponse) => {
             const code = response.message.statusCode ?? 0;
             call.endedWith ??= outcomeOfRejection(code);
-            call.view.reason = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
+            call.endReason = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
           },
         },
       });
@@ -214,7 +216,7 @@ export class PhoneEngine implements Disposable {
     call.noAnswerTimer = setTimeout(() => {
       if (call.view.state === 'calling' || call.view.state === 'ringing') {
         call.endedWith = 'no-answer';
-        call.view.reason = `${Math.round(noAnswerMs / 1000)} 秒无人接听`;
+        call.endReason = `${Math.round(noAnswerMs / 1000)} 秒无人接听`;
         void this.hangup(call.view.id);
       }
     }, noAnswerMs);
@@ -230,7 +232,7 @@ export class PhoneEngine implements Disposable {
       await call.line.manager.answer(call.session);
     } catch (err) {
       call.endedWith = 'failed';
-      call.view.reason = `接听失败：${errorText(err)}`;
+      call.endReason = `接听失败：${errorText(err)}`;
       await call.line.manager.hangup(call.session).catch(() => undefined);
     }
   }
@@ -443,7 +445,7 @@ export class PhoneEngine implements Disposable {
     const identity = session.remoteIdentity;
     const number = identity.uri.user ?? identity.uri.toString();
     const call = this.newCall(line, 'in', number, { kind: 'single' });
-    if (!call.view.party.name && identity.displayName) call.view.party = { ...call.view.party, name: identity.displayName };
+    if (!call.view.party.name && identity.displayName) call.view = { ...call.view, party: { ...call.view.party, name: identity.displayName } };
     call.session = session;
     this.bySession.set(session, call);
     this.update(call, { state: 'ringing' });
@@ -470,11 +472,14 @@ export class PhoneEngine implements Disposable {
     const call = this.bySession.get(session);
     if (!call) return;
     this.bySession.delete(session);
-    // Terminated before an answer with no response we saw: the transaction failed (PBX gone, timeout).
-    if (call.view.state !== 'established' && !call.endedWith && call.view.direction === 'out' && session.state === SessionState.Terminated) {
-      call.view.reason ??= '未收到应答（PBX 无响应或网络中断）';
-    }
-    this.finish(call, finalOutcome({ direction: call.view.direction, answered: call.view.answeredAt !== null, endedWith: call.endedWith }), call.view.reason);
+    // sip.js terminates the session before it hands the final response to our request delegate: let that run first.
+    setTimeout(() => {
+      // Terminated before an answer with no response we saw: the transaction failed (PBX gone, timeout).
+      if (call.view.state !== 'established' && !call.endedWith && call.view.direction === 'out') {
+        call.endReason ??= '未收到应答（PBX 无响应或网络中断）';
+      }
+      this.finish(call, finalOutcome({ direction: call.view.direction, answered: call.view.answeredAt !== null, endedWith: call.endedWith }), call.endReason);
+    }, 0);
   }
 
   // ── Internals ──
@@ -484,7 +489,7 @@ export class PhoneEngine implements Disposable {
     for (const call of this.calls.values()) {
       if (call.line !== line || call.view.state === 'ended') continue;
       call.endedWith = call.view.state === 'established' ? 'dropped' : 'failed';
-      call.view.reason = reason ?? '与 PBX 的连接断开';
+      call.endReason = reason ?? '与 PBX 的连接断开';
     }
   }
 
@@ -529,6 +534,7 @@ export class PhoneEngine implements Disposable {
       line: line as SipLine,
       session: null,
       endedWith: null,
+      endReason: null,
       noAnswerTimer: null,
       recorder: null,
       recordingId: null,
@@ -684,7 +690,7 @@ export class PhoneEngine implements Disposable {
       const iceState = sdh.peerConnection.iceConnectionState;
       if (iceState === 'failed' || now - call.lastReceivedAt > MEDIA_SILENCE_DROP_MS) {
         call.endedWith = 'dropped';
-        call.view.reason = iceState === 'failed' ? '媒体连接失败（ICE failed）' : `${Math.round(MEDIA_SILENCE_DROP_MS / 1000)} 秒未收到对方语音`;
+        call.endReason = iceState === 'failed' ? '媒体连接失败（ICE failed）' : `${Math.round(MEDIA_SILENCE_DROP_MS / 1000)} 秒未收到对方语音`;
         void this.hangup(call.view.id);
       }
     }

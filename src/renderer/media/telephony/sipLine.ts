@@ -95,7 +95,8 @@ export class SipLine {
         },
         onUnregistered: () => {
           this.registered = false;
-          if (this.wanted && this.lastState !== 'failed') this.setState('registering', null);
+          // Unregistered because the connection dropped: stay 'disconnected' (with its reason) until it is back.
+          if (this.wanted && this.lastState !== 'failed' && this.manager.isConnected()) this.setState('registering', null);
         },
         onCallCreated: (s) => events.created(s),
         onCallReceived: (s) => events.received(s),
