@@ -22,8 +22,13 @@ async function openPhone(page: Page, url: string): Promise<void> {
 async function expectMediaBothWays(page: Page, number: string): Promise<void> {
   const c = card(page, number);
   await expect(c).toHaveAttribute('data-state', 'established', { timeout: 10_000 });
-  await expect.poll(async () => Number(await c.getAttribute('data-received')), { timeout: 10_000, message: `RTP received from ${number}` }).toBeGreaterThan(50);
-  await expect.poll(async () => Number(await c.getAttribute('data-sent')), { timeout: 10_000, message: `RTP sent to ${number}` }).toBeGreaterThan(50);
+  const panel = await page.getByTestId('phone-calls').innerText();
+  await expect
+    .poll(async () => Number(await c.getAttribute('data-received')), { timeout: 10_000, message: `RTP received from ${number}; calls when established: ${panel}` })
+    .toBeGreaterThan(50);
+  await expect
+    .poll(async () => Number(await c.getAttribute('data-sent')), { timeout: 10_000, message: `RTP sent to ${number}; calls when established: ${panel}` })
+    .toBeGreaterThan(50);
 }
 
 /** Finds a number in the directory (search, as a dispatcher would in a long list). */

@@ -669,30 +669,42 @@ export class PhoneEngine implements Disposable {
     this.statsTimer ??= setInterval(() => void this.pollStats(), STATS_EVERY_MS);
   }
 
+  private polling = false;
+
+  /** Every established call's figures at once (one slow peer connection must not hold the others back). */
   private async pollStats(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const live = [...this.calls.values()].filter((c) => c.view.state === 'established' && c.session);
+      await Promise.all(live.map((call) => this.pollCall(call)));
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollCall(call: CallInternal): Promise<void> {
+    const sdh = call.session?.sessionDescriptionHandler;
+    if (!(sdh instanceof Web.SessionDescriptionHandler) || !sdh.peerConnection) return;
+    const pc = sdh.peerConnection;
+    let report: RTCStatsReport;
+    try {
+      report = await Promise.race([pc.getStats(), delay(STATS_EVERY_MS * 2).then(() => Promise.reject(new Error('getStats timed out')))]);
+    } catch {
+      return;
+    }
     const now = Date.now();
-    for (const call of this.calls.values()) {
-      if (call.view.state !== 'established' || !call.session) continue;
-      const sdh = call.session.sessionDescriptionHandler;
-      if (!(sdh instanceof Web.SessionDescriptionHandler) || !sdh.peerConnection) continue;
-      let report: RTCStatsReport;
-      try {
-        report = await sdh.peerConnection.getStats();
-      } catch {
-        continue;
-      }
-      const stats = readStats(report);
-      if (stats.packetsReceived > call.lastReceived || call.view.held) {
-        call.lastReceived = stats.packetsReceived;
-        call.lastReceivedAt = now;
-      }
-      this.update(call, { stats });
-      const iceState = sdh.peerConnection.iceConnectionState;
-      if (iceState === 'failed' || now - call.lastReceivedAt > MEDIA_SILENCE_DROP_MS) {
-        call.endedWith = 'dropped';
-        call.endReason = iceState === 'failed' ? '媒体连接失败（ICE failed）' : `${Math.round(MEDIA_SILENCE_DROP_MS / 1000)} 秒未收到对方语音`;
-        void this.hangup(call.view.id);
-      }
+    const stats = readStats(report);
+    if (stats.packetsReceived > call.lastReceived || call.view.held) {
+      call.lastReceived = stats.packetsReceived;
+      call.lastReceivedAt = now;
+    }
+    this.update(call, { stats });
+    const iceState = pc.iceConnectionState;
+    if (call.view.state === 'established' && (iceState === 'failed' || now - call.lastReceivedAt > MEDIA_SILENCE_DROP_MS)) {
+      call.endedWith = 'dropped';
+      call.endReason = iceState === 'failed' ? '媒体连接失败（ICE failed）' : `${Math.round(MEDIA_SILENCE_DROP_MS / 1000)} 秒未收到对方语音`;
+      void this.hangup(call.view.id);
     }
   }
 
