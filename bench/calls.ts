@@ -5,7 +5,8 @@
  *    (microphone, offer, ICE gathering included), n = BENCH_CALLS;
  *  - reregisterMs: Kamailio restarted (its registrations are in memory) → the console's line registered again, and
  *    outageMs from the kill;
- *  - group: ten phones of one group called at once → all ringing/answered (ms after the click).
+ *  - group: ten phones of one group called at once → all answered (ms after the click; they answer at once, so this
+ *    bounds the time to ring them all).
  */
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -40,7 +41,7 @@ async function oneCall(page: Page, number: string): Promise<{ inviteMs: number; 
   return { inviteMs, dialMs };
 }
 
-async function groupCall(page: Page, pbx: LabPbx, numbers: string[]): Promise<{ allRingingMs: number; allEstablishedMs: number }> {
+async function groupCall(page: Page, pbx: LabPbx, numbers: string[]): Promise<{ allAnsweredMs: number; perPartyMs: number[] }> {
   await page.getByRole('tab', { name: /自定义组/ }).click();
   await page.getByTestId('group-new').click();
   await page.getByTestId('group-name').fill('十方组呼');
@@ -53,21 +54,19 @@ async function groupCall(page: Page, pbx: LabPbx, numbers: string[]): Promise<{ 
   await page.getByRole('button', { name: /保\s*存/ }).click();
   const button = page.getByTestId('group-十方组呼').getByTestId('group-call');
   await button.waitFor();
-  const t0 = Date.now();
   await button.click();
-  let allRingingMs: number | null = null;
-  for (;;) {
-    const states = await Promise.all(numbers.map((n) => page.getByTestId(`call-card-${n}`).last().getAttribute('data-state').catch(() => null)));
-    if (allRingingMs === null && states.every((s) => s === 'ringing' || s === 'established')) allRingingMs = Date.now() - t0;
-    if (states.every((s) => s === 'established')) break;
-    if (Date.now() - t0 > 20_000) throw new Error(`group call: states ${states.join(',')}`);
-    await page.waitForTimeout(20);
-  }
-  const allEstablishedMs = Date.now() - t0;
+  // Every dial starts at the click; the engine times each call from its dial to Established. The lab phones answer at
+  // once, so "all answered" is also an upper bound of "all ringing".
+  await page.waitForFunction(
+    (ns) => ns.every((n) => document.querySelector(`[data-testid="call-card-${n}"][data-state="established"]`) !== null),
+    numbers,
+    { timeout: 30_000 },
+  );
+  const dialMs = await Promise.all(numbers.map(async (n) => Number(await page.getByTestId(`call-card-${n}`).last().getAttribute('data-dial-ms'))));
   const phonesUp = (await Promise.all(numbers.map((n) => pbx.listCalls(n)))).filter((c) => c.length > 0).length;
   if (phonesUp !== numbers.length) throw new Error(`only ${phonesUp} phones report the call`);
   for (const n of numbers) await page.getByTestId(`call-card-${n}`).last().getByTestId('call-hangup').click();
-  return { allRingingMs: allRingingMs ?? allEstablishedMs, allEstablishedMs };
+  return { allAnsweredMs: Math.max(...dialMs), perPartyMs: dialMs.sort((a, b) => a - b) };
 }
 
 async function main(): Promise<void> {
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
     }
 
     const group = await groupCall(page, pbx, phones.slice(0, GROUP_SIZE).map((p) => p.number));
-    log(`group of ${GROUP_SIZE}: all ringing ${group.allRingingMs} ms, all answered ${group.allEstablishedMs} ms`);
+    log(`group of ${GROUP_SIZE}: all answered ${group.allAnsweredMs} ms after the click (${group.perPartyMs.join(', ')})`);
 
     const reregister: number[] = [];
     const outage: number[] = [];
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(result));
-    console.log(JSON.stringify({ establishMs: { median: establishMs.median }, reregisterMs: summarise(reregister).median, groupRingAllMs: group.allRingingMs }));
+    console.log(JSON.stringify({ establishMs: { median: establishMs.median }, reregisterMs: summarise(reregister).median, groupAllAnsweredMs: group.allAnsweredMs }));
   } finally {
     await browser.close();
     await host.stop();
