@@ -197,6 +197,8 @@ export function writeBaresipConfig(dir: string, p: LabPhone, audioFile: string |
     'audio_level\t\tno',
     `rtp_ports\t\t${rtpFirst}-${rtpFirst + PHONE_RTP_PORTS_EACH - 1}`,
     'rtcp_mux\t\tno',
+    // Like a desk phone: a call whose media stopped (the console vanished without a BYE) ends after 15 s.
+    'rtp_timeout\t\t15',
     'jitter_buffer_delay\t5-10',
     'module_path\t\t/usr/lib/baresip/modules',
     'module\t\t\tg711.so',
