@@ -170,8 +170,8 @@ test.describe('telephone dispatch', () => {
       await page.getByTestId('dial-call').click();
       await expectMediaBothWays(page, p.number);
     }
-    // B speaks its name first (about 7 s), then its tone: merge once the tone runs.
-    await page.waitForTimeout(8000);
+    // A few seconds apart before the merge: A must not hear B yet.
+    await page.waitForTimeout(6000);
     for (const p of [a!, b!]) await card(page, p.number).getByRole('checkbox').check();
     await page.getByTestId('conf-merge').click();
     await expect(page.getByTestId('conf-tag')).toContainText('2 方');

@@ -23,7 +23,7 @@ import {
   WS_PORT,
   writeKamailioConfig,
 } from './kamailioConfig';
-import { buildPhones, ensurePhoneAudio, writeBaresipConfig, type LabPhone } from './phones';
+import { buildPhones, writeBaresipConfig, type LabPhone } from './phones';
 
 export type { LabPhone } from './phones';
 export type { BaresipCall } from './baresipControl';
@@ -216,15 +216,7 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
   const phones = buildPhones();
   const passwords = loadPasswords(join(pbxDir, 'console-passwords.json'));
   const consoleAccounts: ConsoleAccount[] = CONSOLES.map((c) => ({ ...c, password: passwords[c.user] ?? '' }));
-  // Audio first (cached after the first run), two at a time on this 2-core machine.
-  const audio = new Map<string, string | null>();
-  const queue = [...phones];
-  await Promise.all(
-    [0, 1].map(async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) audio.set(p.number, await ensurePhoneAudio(p, log));
-    }),
-  );
-  for (const p of phones) writeBaresipConfig(join(phonesDir, p.number), p, audio.get(p.number) ?? null);
+  for (const p of phones) writeBaresipConfig(join(phonesDir, p.number), p);
 
   const kamDir = join(pbxDir, 'kamailio');
   // A fresh start forgets earlier registrations; restartKamailio() keeps them.

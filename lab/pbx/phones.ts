@@ -1,20 +1,15 @@
 /**
  * The lab's telephones: baresip instances (one process each) registered over plain UDP. Mine dispatch rooms
  * of the lab's mines and more Changzhi mines, leaders, IP speakers and one phone that never answers. Each
- * auto-answer phone sends its own audio: a spoken Mandarin prompt naming it, then a sine tone of its own
- * frequency, long enough for a 3-minute call. sndfile records what each phone hears and sends.
+ * auto-answer phone sends a sine tone of its own frequency for as long as the call lasts. sndfile records what each
+ * phone hears and sends.
  */
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { buildChannels } from '../channels';
 import { SIP_UDP_PORT } from './kamailioConfig';
 
-const run = promisify(execFile);
 
 export type LabPhoneRole = 'dispatch' | 'leader' | 'duty' | 'speaker';
 
@@ -31,7 +26,7 @@ export type LabPhone = {
   mineName: string | null;
   /** 'never': rings until the caller gives up. */
   answer: 'auto' | 'never';
-  /** Frequency of the tone it sends after its spoken prompt; null for a phone that never answers. */
+  /** Frequency of the tone it sends; null for a phone that never answers. */
   toneHz: number | null;
   /** baresip ctrl_tcp (netstring JSON) on 127.0.0.1. */
   ctrlPort: number;
@@ -39,13 +34,7 @@ export type LabPhone = {
   sipPort: number;
 };
 
-export const AUDIO_CACHE_DIR = fileURLToPath(new URL('../../.cache/lab-pbx-audio/', import.meta.url));
 const DATA_DIR = fileURLToPath(new URL('../../assets/data/', import.meta.url));
-/** Bump when the audio recipe changes in a way the text and frequency do not capture. */
-const AUDIO_RECIPE = 1;
-const TONE_SECONDS = 15;
-/** prompt + tone, repeated and cut to this length (a 3-minute call keeps hearing it). */
-const AUDIO_SECONDS = 210;
 
 export const PHONE_SIP_PORT_BASE = 5100;
 /** baresip opens TLS on sip port + 1: instances are spaced by 4. */
@@ -147,43 +136,8 @@ export function buildPhones(): LabPhone[] {
   }));
 }
 
-export function phonePrompt(p: LabPhone): string {
-  return `这里是${p.name}，号码${p.number.split('').join(' ')}。`;
-}
-
-/** 8 kHz mono 16-bit wav: the prompt, then the tone, repeated; cached by recipe. */
-export async function ensurePhoneAudio(p: LabPhone, log: (line: string) => void): Promise<string | null> {
-  if (p.toneHz === null) return null;
-  const text = phonePrompt(p);
-  const hash = createHash('sha256').update(JSON.stringify([AUDIO_RECIPE, text, p.toneHz, TONE_SECONDS, AUDIO_SECONDS])).digest('hex').slice(0, 16);
-  mkdirSync(AUDIO_CACHE_DIR, { recursive: true });
-  const out = join(AUDIO_CACHE_DIR, `${p.number}-${hash}.wav`);
-  if (existsSync(out)) return out;
-  const tmp = mkdtempSync(join(tmpdir(), 'lab-pbx-audio-'));
-  try {
-    const prompt = join(tmp, 'prompt.wav');
-    const cycle = join(tmp, 'cycle.wav');
-    await run('espeak-ng', ['-v', 'cmn', '-s', '150', '-w', prompt, text]);
-    const fmt = 'aresample=8000,aformat=sample_fmts=s16:channel_layouts=mono';
-    await run('ffmpeg', [
-      '-nostdin', '-loglevel', 'error', '-y',
-      '-i', prompt,
-      '-f', 'lavfi', '-i', `sine=frequency=${p.toneHz}:sample_rate=8000:duration=${TONE_SECONDS}`,
-      '-filter_complex', `[0:a]${fmt}[p];[1:a]volume=0.4,${fmt}[t];[p][t]concat=n=2:v=0:a=1[a]`,
-      '-map', '[a]', '-ar', '8000', '-ac', '1', '-c:a', 'pcm_s16le', cycle,
-    ]);
-    const part = join(tmp, 'out.wav');
-    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', cycle, '-t', String(AUDIO_SECONDS), '-c:a', 'pcm_s16le', part]);
-    renameSync(part, out);
-    log(`pbx: audio for ${p.number} (${p.toneHz} Hz) generated`);
-    return out;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 /** `<phonesDir>/<number>/`: baresip's config folder, and where sndfile writes its recordings. */
-export function writeBaresipConfig(dir: string, p: LabPhone, audioFile: string | null): void {
+export function writeBaresipConfig(dir: string, p: LabPhone): void {
   mkdirSync(dir, { recursive: true });
   const rtpFirst = PHONE_RTP_PORT_BASE + PHONE_RTP_PORTS_EACH * (Number(p.ctrlPort) - PHONE_CTRL_PORT_BASE);
   const config = [
@@ -191,9 +145,16 @@ export function writeBaresipConfig(dir: string, p: LabPhone, audioFile: string |
     `sip_listen\t\t127.0.0.1:${p.sipPort}`,
     'net_interface\t\t127.0.0.1',
     'net_prefer_ipv6\t\tno',
-    audioFile ? `audio_source\t\taufile,${audioFile}` : 'audio_source\t\tausine,440',
-    'audio_player\t\talsa,null',
-    'audio_alert\t\talsa,null',
+    // A sine of the phone's own frequency, generated in real time. (aufile with a spoken prompt was tried first: under
+    // the video lab's load its source sometimes never started, and the phone sent no audio for a whole call.)
+    `audio_source\t\tausine,${p.toneHz ?? 440}`,
+    // ausine makes 48 kHz stereo only; baresip resamples it to the codec's 8 kHz mono.
+    'ausrc_srate\t\t48000',
+    'ausrc_channels\t\t2',
+    // aubridge pulls the far end's audio at real-time pace and drops it; ALSA's "null" device did not block, so each
+    // phone in a call spun at ~80 % CPU and starved the console and the cameras on this 2-core machine.
+    'audio_player\t\taubridge,lab',
+    'audio_alert\t\taubridge,lab',
     'audio_level\t\tno',
     `rtp_ports\t\t${rtpFirst}-${rtpFirst + PHONE_RTP_PORTS_EACH - 1}`,
     'rtcp_mux\t\tno',
@@ -204,7 +165,7 @@ export function writeBaresipConfig(dir: string, p: LabPhone, audioFile: string |
     'module\t\t\tg711.so',
     'module\t\t\taufile.so',
     'module\t\t\tausine.so',
-    'module\t\t\talsa.so',
+    'module\t\t\taubridge.so',
     'module\t\t\tsndfile.so',
     'module_app\t\taccount.so',
     'module_app\t\tmenu.so',
