@@ -8,6 +8,7 @@ export type { FrameProbe, FrameProbeEvent } from './frameProbe';
 export { DEFAULT_WEBGL_BUDGET, WebglBudget, pageWebglBudget } from './webglBudget';
 export {
   CAPTION_FONT_STACK,
+  base64ToBytes,
   bytesToBase64,
   canvasToPngBase64,
   captionLayout,

@@ -118,3 +118,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
   }
   return btoa(parts.join(''));
 }
+
+/** Bytes of standard base64 (recordings and zips coming back from the host). */
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}

@@ -22,7 +22,13 @@ export function DirectoryPanel({ onCall, onOpenMine, onGroupCall, onRollCall }: 
   const { data: contacts = [], error } = useListContactsQuery();
   const { data: presence } = useGetPresenceQuery();
   const calls = useAppSelector(selectCalls);
-  const ourBusy = useMemo(() => new Set(calls.filter((c) => c.state !== 'ended').map((c) => c.party.number)), [calls]);
+  // Calls change every second (their figures); the tree is rebuilt only when who is in a call changes.
+  const busyKey = calls
+    .filter((c) => c.state !== 'ended')
+    .map((c) => c.party.number)
+    .sort()
+    .join(',');
+  const ourBusy = useMemo(() => new Set(busyKey ? busyKey.split(',') : []), [busyKey]);
   const statusOf = useMemo(() => (n: string) => presenceOf(n, presence, ourBusy), [presence, ourBusy]);
   const tree = useMemo(() => buildDirectory(contacts, statusOf, query), [contacts, statusOf, query]);
   const treeData = useMemo(() => tree.map((n) => toTreeNode(n, onCall, onOpenMine, t)), [tree, onCall, onOpenMine, t]);

@@ -2,6 +2,7 @@ import { App, Badge, Button, Card, Form, Input, Popconfirm, Switch, Table } from
 import { saveSipAccountInputSchema, type SipAccount } from '../../../shared/domain/telephony';
 import { useAppSelector, useT } from '../../app/hooks';
 import { useGetSettingsQuery } from '../settings/settingsApi';
+import { useValidatedSave } from '../settings/useValidatedSave';
 import { useRemoveSipAccountMutation, useSaveSipAccountMutation } from './phoneApi';
 import { selectLines } from './phoneSlice';
 
@@ -16,6 +17,7 @@ export function SipAccountsCard() {
   const [save, saveState] = useSaveSipAccountMutation();
   const [remove] = useRemoveSipAccountMutation();
   const [form] = Form.useForm<Values>();
+  const validatedSave = useValidatedSave();
   const lineOf = new Map(lines.map((l) => [l.accountId, l]));
 
   const onFinish = async (v: Values) => {
@@ -27,17 +29,7 @@ export function SipAccountsCard() {
     const input: Record<string, unknown> = { ...v };
     if (!v.presenceUrl) delete input.presenceUrl;
     if (!v.password) delete input.password;
-    const parsed = saveSipAccountInputSchema.safeParse(input);
-    if (!parsed.success) {
-      message.error(t('settings.invalid', { reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }));
-      return;
-    }
-    const result = await save(parsed.data);
-    if ('error' in result) message.error(t('common.error', { message: (result.error as { message?: string }).message ?? '' }));
-    else {
-      message.success(t('settings.saved'));
-      form.resetFields();
-    }
+    if (await validatedSave(saveSipAccountInputSchema, input, save)) form.resetFields();
   };
 
   return (

@@ -1,9 +1,8 @@
+import { base64ToBytes } from '../../media';
+
 /** Saves bytes as a file through the browser's download (both hosts). */
 export function saveBase64(base64: string, mimeType: string, fileName: string): void {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+  const url = URL.createObjectURL(new Blob([base64ToBytes(base64)], { type: mimeType }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

@@ -4,6 +4,7 @@ import type { CallRecord } from '../../../shared/domain/telephony';
 import { useT } from '../../app/hooks';
 import { usePhoneEngine } from './phoneEngineContext';
 import { saveBase64 } from './saveFile';
+import { base64ToBytes } from '../../media';
 
 /** Plays call recordings in the console (fetched whole over the contract, played from a blob) and downloads one. */
 export function useCallRecordingPlayer() {
@@ -33,7 +34,7 @@ export function useCallRecordingPlayer() {
       try {
         const { mimeType, dataBase64 } = await engine.readRecording(recordingId);
         if (urlRef.current) URL.revokeObjectURL(urlRef.current);
-        urlRef.current = URL.createObjectURL(new Blob([base64Bytes(dataBase64)], { type: mimeType }));
+        urlRef.current = URL.createObjectURL(new Blob([base64ToBytes(dataBase64)], { type: mimeType }));
         audio.src = urlRef.current;
         audio.dataset.recordingId = recordingId;
         await audio.play();
@@ -61,11 +62,4 @@ export function useCallRecordingPlayer() {
 
   const element = <audio ref={audioRef} className="phone-recording-audio" data-testid="rec-audio" controls={playing !== null} onEnded={() => setPlaying(null)} />;
   return { playing, toggle, download, element };
-}
-
-function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }

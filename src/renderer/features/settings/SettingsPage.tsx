@@ -3,6 +3,7 @@ import { saveBackendInputSchema, type BackendConfig, type BackendKind } from '..
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { SipAccountsCard } from '../phone/SipAccountsCard';
+import { useValidatedSave } from './useValidatedSave';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
 type FormValues = {
@@ -87,6 +88,7 @@ export function SettingsPage() {
   const [save, saveState] = useSaveBackendMutation();
   const [remove] = useRemoveBackendMutation();
   const [form] = Form.useForm<FormValues>();
+  const validatedSave = useValidatedSave();
   const status = new Map((catalogue?.backends ?? []).map((b) => [b.backendId, b]));
 
   const kind = Form.useWatch('kind', form) ?? 'janus';
@@ -104,17 +106,7 @@ export function SettingsPage() {
       message.error(t('settings.proxiesInvalid', { line: proxyLines.badLine }));
       return;
     }
-    const parsed = saveBackendInputSchema.safeParse(toInput(values));
-    if (!parsed.success) {
-      message.error(t('settings.invalid', { reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }));
-      return;
-    }
-    const result = await save(parsed.data);
-    if ('error' in result) message.error(t('common.error', { message: (result.error as { message?: string }).message ?? '' }));
-    else {
-      message.success(t('settings.saved'));
-      form.resetFields();
-    }
+    if (await validatedSave(saveBackendInputSchema, toInput(values), save)) form.resetFields();
   };
 
   return (

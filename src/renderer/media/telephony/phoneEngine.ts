@@ -3,6 +3,7 @@ import type { ConsoleApi } from '../../../shared/contract/consoleApi';
 import type { CallKind, CallOutcome, CallReport, Contact, SipAccount } from '../../../shared/domain/telephony';
 import { Emitter, type Disposable } from '../../../shared/lifecycle';
 import { TileRecorder } from '../tileRecorder';
+import { bytesToBase64 } from '../snapshot';
 import { CallAudio } from './callAudio';
 import { finalOutcome, outcomeOfRejection } from './callOutcome';
 import { ReportQueue } from './reportQueue';
@@ -90,7 +91,8 @@ const ROLLCALL_TALK_MS = 4000;
  */
 export class PhoneEngine implements Disposable {
   readonly audio = new CallAudio();
-  private readonly lines = new Map<string, { line: SipLine; account: SipAccount; view: LineView }>();
+  /** `line` is null for an account whose credentials could not be had (its view says why). */
+  private readonly lines = new Map<string, { line: SipLine | null; account: SipAccount; view: LineView }>();
   private readonly calls = new Map<string, CallInternal>();
   private readonly bySession = new Map<Session, CallInternal>();
   private pendingOutgoing: CallInternal | null = null;
@@ -130,7 +132,7 @@ export class PhoneEngine implements Disposable {
     for (const [id, entry] of this.lines) {
       if (!wanted.has(id) || JSON.stringify(wanted.get(id)) !== JSON.stringify(entry.account)) {
         this.lines.delete(id);
-        await entry.line.dispose();
+        await entry.line?.dispose();
       }
     }
     for (const account of wanted.values()) {
@@ -140,7 +142,7 @@ export class PhoneEngine implements Disposable {
       try {
         credentials = await this.api.getSipCredentials({ accountId: account.id });
       } catch (err) {
-        this.lines.set(account.id, { line: null as unknown as SipLine, account, view: { ...view, state: 'failed', reason: `无法取得账号凭据：${errorText(err)}` } });
+        this.lines.set(account.id, { line: null, account, view: { ...view, state: 'failed', reason: `无法取得账号凭据：${errorText(err)}` } });
         continue;
       }
       const line: SipLine = new SipLine(
@@ -628,7 +630,7 @@ export class PhoneEngine implements Disposable {
         stream,
         mimeType,
         async (seq, data) => {
-          await this.api.appendCallRecording({ recordingId: entry.id, seq, dataBase64: toBase64(data) });
+          await this.api.appendCallRecording({ recordingId: entry.id, seq, dataBase64: bytesToBase64(data) });
         },
         { trackKind: 'audio', audioBitsPerSecond: 32_000, maxChunkBytes: 512 * 1024 },
       );
@@ -678,6 +680,8 @@ export class PhoneEngine implements Disposable {
     try {
       const live = [...this.calls.values()].filter((c) => c.view.state === 'established' && c.session);
       await Promise.all(live.map((call) => this.pollCall(call)));
+      // One snapshot for the whole round, not one per call.
+      if (live.length > 0) this.publish();
     } finally {
       this.polling = false;
     }
@@ -699,7 +703,8 @@ export class PhoneEngine implements Disposable {
       call.lastReceived = stats.packetsReceived;
       call.lastReceivedAt = now;
     }
-    this.update(call, { stats });
+    // Figures only: no report, and published once for the whole round by pollStats.
+    if (call.view.state === 'established') call.view = { ...call.view, stats };
     const iceState = pc.iceConnectionState;
     if (call.view.state === 'established' && (iceState === 'failed' || now - call.lastReceivedAt > MEDIA_SILENCE_DROP_MS)) {
       call.endedWith = 'dropped';
@@ -752,12 +757,6 @@ function readStats(report: RTCStatsReport): CallStats {
   });
   if (codecId) stats.codec = (codecs.get(codecId) ?? '').replace(/^audio\//, '') || null;
   return stats;
-}
-
-function toBase64(data: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 function delay(ms: number): Promise<void> {
