@@ -76,7 +76,7 @@ export function SipAccountsCard() {
         name="sip"
         layout="inline"
         className="settings-form"
-        initialValues={{ id: 'seat1', name: '调度席 1', enabled: true, wsUrl: 'ws://127.0.0.1:8090', domain: '127.0.0.1' }}
+        initialValues={{ id: 'seat1', name: '调度席 1', enabled: true, wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1' }}
         onFinish={(v) => void onFinish(v)}
       >
         <Form.Item name="id" label="ID" rules={[{ required: true }]}>
@@ -98,7 +98,7 @@ export function SipAccountsCard() {
           <Input style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="presenceUrl" label={t('sip.presenceUrl')}>
-          <Input style={{ width: 220 }} placeholder="http://pbx:8090/RPC" />
+          <Input style={{ width: 220 }} placeholder="http://pbx:8088/RPC" />
         </Form.Item>
         <Form.Item name="password" label={t('settings.password')}>
           <Input.Password style={{ width: 140 }} autoComplete="new-password" data-testid="sip-password" />
