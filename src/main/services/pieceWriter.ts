@@ -15,7 +15,7 @@ export type PieceRow = {
 
 export type PieceWriterOptions = {
   /** Table with the PieceRow columns. Fixed names only (it goes into SQL). */
-  table: 'recordings' | 'call_recordings';
+  table: 'recordings' | 'call_recordings' | 'broadcast_recordings';
   /** What the user calls it, for messages: 录像, 通话录音. */
   noun: string;
   maxChunkBytes: number;

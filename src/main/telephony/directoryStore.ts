@@ -1,6 +1,7 @@
 import { ConsoleError } from '../../shared/contract/rpc';
 import { contactSchema, type Contact, type ContactGroup, type ContactRole } from '../../shared/domain/telephony';
 import type { Db } from '../services/store';
+import { MemberGroups } from './memberGroups';
 
 type ContactRow = {
   id: string;
@@ -14,12 +15,19 @@ type ContactRow = {
 };
 
 /**
- * The directory (通讯录) and custom groups in SQLite (migration 3: `contacts`, `contact_groups`,
- * `contact_group_members`). Group members are contacts (foreign keys): deleting a contact removes it from every
- * group, and a group left without members is deleted with it (a group needs at least one member).
+ * The directory (通讯录) in SQLite (migration 3: `contacts`), with its groups: call groups and broadcast groups
+ * (see MemberGroups). Deleting a contact removes it from every group; a group left empty goes with it.
  */
 export class DirectoryStore {
-  constructor(private readonly db: Db) {}
+  /** 自定义组: group calls and roll-call. */
+  readonly callGroups: MemberGroups;
+  /** 广播分组: emergency broadcast. */
+  readonly broadcastGroups: MemberGroups;
+
+  constructor(private readonly db: Db) {
+    this.callGroups = new MemberGroups(db, { groups: 'contact_groups', members: 'contact_group_members', noun: '组' });
+    this.broadcastGroups = new MemberGroups(db, { groups: 'broadcast_groups', members: 'broadcast_group_members', noun: '广播分组' });
+  }
 
   listContacts(): Contact[] {
     const rows = this.db.prepare('SELECT * FROM contacts ORDER BY county IS NOT NULL, county, mine_name, org, name, id').all() as ContactRow[];
@@ -60,42 +68,16 @@ export class DirectoryStore {
   }
 
   listGroups(): ContactGroup[] {
-    const groups = this.db.prepare('SELECT id, name FROM contact_groups ORDER BY name, id').all() as { id: string; name: string }[];
-    const members = this.db.prepare('SELECT group_id, contact_id FROM contact_group_members ORDER BY group_id, position').all() as {
-      group_id: string;
-      contact_id: string;
-    }[];
-    const byGroup = new Map<string, string[]>();
-    for (const m of members) {
-      const list = byGroup.get(m.group_id) ?? [];
-      list.push(m.contact_id);
-      byGroup.set(m.group_id, list);
-    }
-    return groups.map((g) => ({ id: g.id, name: g.name, memberIds: byGroup.get(g.id) ?? [] })).filter((g) => g.memberIds.length > 0);
+    return this.callGroups.list();
   }
 
   /** Creates or replaces a group; every member must be in the directory (repeats keep their first place). */
   saveGroup(group: ContactGroup): ContactGroup {
-    const memberIds = [...new Set(group.memberIds)];
-    return this.db.transaction(() => {
-      const exists = this.db.prepare('SELECT 1 FROM contacts WHERE id = ?').pluck();
-      const missing = memberIds.filter((id) => exists.get(id) === undefined);
-      if (missing.length > 0) {
-        const shown = missing.slice(0, 5).join('、') + (missing.length > 5 ? ` 等 ${missing.length} 个` : '');
-        throw new ConsoleError('bad-request', `组成员不在通讯录中: ${shown}`);
-      }
-      this.db
-        .prepare('INSERT INTO contact_groups (id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at')
-        .run(group.id, group.name, Date.now());
-      this.db.prepare('DELETE FROM contact_group_members WHERE group_id = ?').run(group.id);
-      const add = this.db.prepare('INSERT INTO contact_group_members (group_id, contact_id, position) VALUES (?, ?, ?)');
-      memberIds.forEach((id, i) => add.run(group.id, id, i));
-      return { id: group.id, name: group.name, memberIds };
-    })();
+    return this.callGroups.save(group);
   }
 
   deleteGroup(id: string): boolean {
-    return this.db.prepare('DELETE FROM contact_groups WHERE id = ?').run(id).changes > 0;
+    return this.callGroups.delete(id);
   }
 
   private upsert() {
@@ -107,14 +89,9 @@ export class DirectoryStore {
     );
   }
 
-  /** Deletes groups without members (after their last contact went); returns their names. */
+  /** Deletes call and broadcast groups left without members (after their last contact went); returns their names. */
   private dropEmptyGroups(): string[] {
-    const empty = this.db
-      .prepare('SELECT id, name FROM contact_groups g WHERE NOT EXISTS (SELECT 1 FROM contact_group_members m WHERE m.group_id = g.id)')
-      .all() as { id: string; name: string }[];
-    const del = this.db.prepare('DELETE FROM contact_groups WHERE id = ?');
-    for (const g of empty) del.run(g.id);
-    return empty.map((g) => g.name);
+    return [...this.callGroups.dropEmpty(), ...this.broadcastGroups.dropEmpty()];
   }
 }
 

@@ -5,7 +5,7 @@ import { ConsoleError } from '../../shared/contract/rpc';
 import { MAX_CALL_RECORDING_READ_BYTES, type CallRecord, type CallRecordingEntry } from '../../shared/domain/telephony';
 import { safeFileLabel } from '../services/mediaLibrary';
 import { fileError, fsyncDir, isErrno, removeQuietly } from '../services/pieceWriter';
-import { audioExtension } from './callRecordings';
+import { audioExtension } from '../services/audioRecordings';
 
 /** Most bytes of recordings one export takes (the zip also goes back over the wire as base64). */
 export const MAX_EXPORT_BYTES = 8 * MAX_CALL_RECORDING_READ_BYTES;
