@@ -17,6 +17,7 @@ import { openStore } from './services/store';
 import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
 import { FileSecretStore, type Cipher, type SecretStore } from './services/secretStore';
+import { createBroadcastService } from './broadcast/broadcastHandlers';
 import { CallLog } from './telephony/callLog';
 import { CallRecordings } from './telephony/callRecordings';
 import { DirectoryStore } from './telephony/directoryStore';
@@ -100,6 +101,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   const callRecordings = new CallRecordings(db, path.join(options.dataDir, 'media'));
   const recoveredCalls = callRecordings.recoverUnfinished();
   if (recoveredCalls > 0) log.warn({ recovered: recoveredCalls }, 'closed call recordings left open by an earlier run');
+  const broadcast = createBroadcastService({ db, dataDir: options.dataDir, directory, audit, actor, log });
+  owned.add(broadcast.schedules);
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -292,6 +295,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       audit.record(actor, 'call.recording.export', result.fileName, { count: items.length, bytes: result.bytes });
       return result;
     },
+    ...broadcast.handlers,
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
@@ -308,6 +312,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return downloads.onProgress(listener as (p: EventPayload<'onDownloadProgress'>) => void);
       case 'onPresence':
         return presence.onPresence(listener as (p: EventPayload<'onPresence'>) => void);
+      case 'onBroadcastDue':
+        return broadcast.schedules.onDue(listener as (p: EventPayload<'onBroadcastDue'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };

@@ -134,4 +134,92 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX call_recordings_call ON call_recordings(call_id, started_at);
     `,
   },
+  {
+    version: 4,
+    name: 'emergency broadcast: groups of directory entries, clips, broadcasts with deliveries and recordings, schedules',
+    sql: `
+      CREATE TABLE broadcast_groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE broadcast_group_members (
+        group_id TEXT NOT NULL REFERENCES broadcast_groups(id) ON DELETE CASCADE,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (group_id, contact_id)
+      );
+      CREATE TABLE broadcast_clips (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT,
+        source_name TEXT,
+        duration_ms INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        mime_type TEXT NOT NULL,
+        path TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      -- Names and texts are copied in: a record stays readable after its group, clip or endpoints are gone.
+      CREATE TABLE broadcasts (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        clip_id TEXT,
+        clip_name TEXT,
+        text TEXT,
+        repeat INTEGER,
+        schedule_id TEXT,
+        operator TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+      );
+      CREATE INDEX broadcasts_started_at ON broadcasts(started_at);
+      CREATE INDEX broadcasts_open ON broadcasts(state) WHERE state = 'running';
+      CREATE TABLE broadcast_deliveries (
+        broadcast_id TEXT NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        number TEXT NOT NULL,
+        role TEXT NOT NULL,
+        mine_name TEXT,
+        state TEXT NOT NULL,
+        call_id TEXT,
+        answered_at INTEGER,
+        ended_at INTEGER,
+        outcome TEXT,
+        reason TEXT,
+        PRIMARY KEY (broadcast_id, endpoint_id)
+      );
+      CREATE TABLE broadcast_recordings (
+        id TEXT PRIMARY KEY,
+        broadcast_id TEXT NOT NULL REFERENCES broadcasts(id),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        path TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        next_seq INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX broadcast_recordings_broadcast ON broadcast_recordings(broadcast_id);
+      CREATE TABLE broadcast_schedules (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        clip_id TEXT NOT NULL,
+        repeat INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        recurrence TEXT NOT NULL,
+        state TEXT NOT NULL,
+        next_at INTEGER,
+        last_fired_at INTEGER,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,4 +1,3 @@
-import { ConsoleError } from '../../shared/contract/rpc';
 import { contactSchema, type Contact, type ContactGroup, type ContactRole } from '../../shared/domain/telephony';
 import type { Db } from '../services/store';
 import { MemberGroups } from './memberGroups';

@@ -21,6 +21,21 @@ import {
   sipAccountIdSchema,
   sipCredentialsSchema,
 } from '../domain/telephony';
+import {
+  broadcastClipSchema,
+  broadcastDueSchema,
+  broadcastGroupSchema,
+  broadcastQuerySchema,
+  broadcastRecordSchema,
+  broadcastScheduleSchema,
+  deliverySchema,
+  finishBroadcastInputSchema,
+  reportDeliveryInputSchema,
+  saveScheduleInputSchema,
+  startBroadcastInputSchema,
+  ttsInputSchema,
+  uploadClipInputSchema,
+} from '../domain/broadcast';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -29,6 +44,17 @@ import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestNam
  * Hosts (Electron IPC, web WebSocket) and clients are generated from these two tables.
  */
 const empty = z.object({}).strict();
+const byId = z.object({ id: z.string().max(100) }).strict();
+/** The next piece (seq from 0) of an audio recording; on disk before the reply. */
+const audioPieceInput = z
+  .object({
+    recordingId: z.string().max(100),
+    seq: z.number().int().nonnegative(),
+    dataBase64: z.string().max(Math.ceil((MAX_CALL_RECORDING_CHUNK_BYTES * 4) / 3) + 4),
+  })
+  .strict();
+const audioMimeType = z.string().regex(/^audio\/[\w.+-]+(;.{0,80})?$/);
+const audioData = z.object({ mimeType: z.string(), dataBase64: z.string() });
 
 export const requestContract = {
   getAppInfo: {
@@ -172,34 +198,48 @@ export const requestContract = {
   listCalls: { input: callQuerySchema, output: z.array(callRecordSchema), timeoutMs: 10_000 },
   /** Starts the recording of a call (both directions mixed by the renderer). */
   startCallRecording: {
-    input: z.object({ callId: z.string().max(64), mimeType: z.string().regex(/^audio\/[\w.+-]+(;.{0,80})?$/) }).strict(),
+    input: z.object({ callId: z.string().max(64), mimeType: audioMimeType }).strict(),
     output: callRecordingEntrySchema,
     timeoutMs: 5_000,
   },
-  /** The next piece (seq from 0) of a call recording; on disk before the reply. */
-  appendCallRecording: {
-    input: z
-      .object({
-        recordingId: z.string().max(100),
-        seq: z.number().int().nonnegative(),
-        dataBase64: z.string().max(Math.ceil((MAX_CALL_RECORDING_CHUNK_BYTES * 4) / 3) + 4),
-      })
-      .strict(),
-    output: z.object({ bytes: z.number().int().nonnegative() }),
-    timeoutMs: 10_000,
-  },
+  appendCallRecording: { input: audioPieceInput, output: z.object({ bytes: z.number().int().nonnegative() }), timeoutMs: 10_000 },
   stopCallRecording: { input: z.object({ recordingId: z.string().max(100) }).strict(), output: callRecordingEntrySchema, timeoutMs: 10_000 },
-  readCallRecording: {
-    input: z.object({ id: z.string().max(100) }).strict(),
-    output: z.object({ mimeType: z.string(), dataBase64: z.string() }),
-    timeoutMs: 20_000,
-  },
+  readCallRecording: { input: byId, output: audioData, timeoutMs: 20_000 },
   /** Zips recordings into the media library's exports folder; the zip also comes back for a browser download. */
   exportCallRecordings: {
     input: z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_EXPORT_RECORDINGS) }).strict(),
     output: z.object({ path: z.string(), fileName: z.string(), bytes: z.number().int().nonnegative(), zipBase64: z.string() }),
     timeoutMs: 60_000,
   },
+
+  // ── Emergency broadcast (应急广播) ──
+  listBroadcastGroups: { input: empty, output: z.array(broadcastGroupSchema), timeoutMs: 5_000 },
+  saveBroadcastGroup: { input: broadcastGroupSchema, output: broadcastGroupSchema, timeoutMs: 5_000 },
+  deleteBroadcastGroup: { input: byId, output: z.null(), timeoutMs: 5_000 },
+  listClips: { input: empty, output: z.array(broadcastClipSchema), timeoutMs: 5_000 },
+  /** Mandarin text-to-speech, offline (espeak-ng), stored as a clip. */
+  synthesizeClip: { input: ttsInputSchema, output: broadcastClipSchema, timeoutMs: 60_000 },
+  /** An uploaded audio file, converted by ffmpeg, stored as a clip. */
+  uploadClip: { input: uploadClipInputSchema, output: broadcastClipSchema, timeoutMs: 120_000 },
+  readClip: { input: byId, output: audioData, timeoutMs: 20_000 },
+  deleteClip: { input: byId, output: z.null(), timeoutMs: 5_000 },
+  /** Opens a broadcast record with one pending delivery per group member (written before the reply). */
+  startBroadcast: { input: startBroadcastInputSchema, output: broadcastRecordSchema, timeoutMs: 5_000 },
+  reportDelivery: { input: reportDeliveryInputSchema, output: deliverySchema, timeoutMs: 5_000 },
+  finishBroadcast: { input: finishBroadcastInputSchema, output: broadcastRecordSchema, timeoutMs: 5_000 },
+  listBroadcasts: { input: broadcastQuerySchema, output: z.array(broadcastRecordSchema), timeoutMs: 10_000 },
+  /** What went out, recorded by the console (pieces like call recordings). */
+  startBroadcastRecording: {
+    input: z.object({ broadcastId: z.string().max(64), mimeType: audioMimeType }).strict(),
+    output: z.object({ id: z.string() }),
+    timeoutMs: 5_000,
+  },
+  appendBroadcastRecording: { input: audioPieceInput, output: z.object({ bytes: z.number().int().nonnegative() }), timeoutMs: 10_000 },
+  stopBroadcastRecording: { input: z.object({ recordingId: z.string().max(100) }).strict(), output: z.null(), timeoutMs: 10_000 },
+  readBroadcastRecording: { input: byId, output: audioData, timeoutMs: 20_000 },
+  listSchedules: { input: empty, output: z.array(broadcastScheduleSchema), timeoutMs: 5_000 },
+  saveSchedule: { input: saveScheduleInputSchema, output: broadcastScheduleSchema, timeoutMs: 5_000 },
+  cancelSchedule: { input: byId, output: broadcastScheduleSchema, timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {
@@ -208,6 +248,8 @@ export const eventContract = {
   onWallChanged: wallStateSchema,
   onDownloadProgress: downloadStateSchema,
   onPresence: presenceSnapshotSchema,
+  /** A scheduled broadcast's time came (the console window's broadcast engine plays it). */
+  onBroadcastDue: broadcastDueSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

@@ -50,9 +50,28 @@ export const REQUEST_NAMES = [
   'stopCallRecording',
   'readCallRecording',
   'exportCallRecordings',
+  'listBroadcastGroups',
+  'saveBroadcastGroup',
+  'deleteBroadcastGroup',
+  'listClips',
+  'synthesizeClip',
+  'uploadClip',
+  'readClip',
+  'deleteClip',
+  'startBroadcast',
+  'reportDelivery',
+  'finishBroadcast',
+  'listBroadcasts',
+  'startBroadcastRecording',
+  'appendBroadcastRecording',
+  'stopBroadcastRecording',
+  'readBroadcastRecording',
+  'listSchedules',
+  'saveSchedule',
+  'cancelSchedule',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

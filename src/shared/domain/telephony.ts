@@ -60,7 +60,8 @@ export const sipCredentialsSchema = z
 export type SipCredentials = z.infer<typeof sipCredentialsSchema>;
 
 /** Roles in the directory, in the order the tree lists them under a unit. */
-export const CONTACT_ROLES = ['dispatch', 'leader', 'duty', 'safety', 'rescue', 'speaker', 'other'] as const;
+/** speaker: IP speaker / 广播音柱; column: alarm column (报警柱); ipc: camera with a speaker. */
+export const CONTACT_ROLES = ['dispatch', 'leader', 'duty', 'safety', 'rescue', 'speaker', 'column', 'ipc', 'other'] as const;
 export const contactRoleSchema = z.enum(CONTACT_ROLES);
 export type ContactRole = z.infer<typeof contactRoleSchema>;
 
@@ -111,8 +112,8 @@ export const presenceSnapshotSchema = z
 export type PresenceSnapshot = z.infer<typeof presenceSnapshotSchema>;
 
 export const callDirectionSchema = z.enum(['out', 'in']);
-/** single: one party; group: all ring at once; rollcall: one after another; consult: a leg of a consultation. */
-export const callKindSchema = z.enum(['single', 'group', 'rollcall', 'consult']);
+/** single: one party; group: all ring at once; rollcall: one after another; consult: a leg of a consultation; broadcast: a leg of an emergency broadcast (groupId: the broadcast). */
+export const callKindSchema = z.enum(['single', 'group', 'rollcall', 'consult', 'broadcast']);
 export type CallKind = z.infer<typeof callKindSchema>;
 /** The record's life: calling/ringing → established → ended; any → ended. */
 export const callRecordStateSchema = z.enum(['calling', 'ringing', 'established', 'ended']);

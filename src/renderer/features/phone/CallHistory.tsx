@@ -53,7 +53,7 @@ export function CallHistory({ mode }: { mode: Mode }) {
     message.success(t('phone.rec.zipSaved', { path: res.data.path }));
   };
 
-  const kindOptions = (['single', 'group', 'rollcall', 'consult'] as const).map((k) => ({ value: k, label: t(`phone.kind.${k}` as StringKey) }));
+  const kindOptions = (['single', 'group', 'rollcall', 'consult', 'broadcast'] as const).map((k) => ({ value: k, label: t(`phone.kind.${k}` as StringKey) }));
   return (
     <div className="phone-history" data-testid={`phone-${mode}`}>
       <Space wrap size={6} className="phone-history__filters">

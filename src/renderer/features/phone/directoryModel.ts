@@ -111,7 +111,9 @@ export const ROLE_TEXT: Record<ContactRole, string> = {
   duty: '值班员',
   safety: '安监',
   rescue: '救护队',
-  speaker: '广播终端',
+  speaker: '广播音柱',
+  column: '报警柱',
+  ipc: '带喇叭摄像机',
   other: '其他',
 };
 

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type { ConsoleHandlers } from '../../shared/contract/consoleApi';
+import { ConsoleError } from '../../shared/contract/rpc';
+import type { BroadcastClip } from '../../shared/domain/broadcast';
+import { AudioRecordings } from '../services/audioRecordings';
+import type { AuditLog } from '../services/auditLog';
+import type { Logger } from '../services/logger';
+import type { Db } from '../services/store';
+import type { DirectoryStore } from '../telephony/directoryStore';
+import { BroadcastLog } from './broadcastLog';
+import { BroadcastSchedules } from './broadcastSchedules';
+import { ClipLibrary } from './clipLibrary';
+
+export type BroadcastRequestName =
+  | 'listBroadcastGroups'
+  | 'saveBroadcastGroup'
+  | 'deleteBroadcastGroup'
+  | 'listClips'
+  | 'synthesizeClip'
+  | 'uploadClip'
+  | 'readClip'
+  | 'deleteClip'
+  | 'startBroadcast'
+  | 'reportDelivery'
+  | 'finishBroadcast'
+  | 'listBroadcasts'
+  | 'startBroadcastRecording'
+  | 'appendBroadcastRecording'
+  | 'stopBroadcastRecording'
+  | 'readBroadcastRecording'
+  | 'listSchedules'
+  | 'saveSchedule'
+  | 'cancelSchedule';
+
+export type BroadcastService = {
+  handlers: Pick<ConsoleHandlers, BroadcastRequestName>;
+  schedules: BroadcastSchedules;
+};
+
+/**
+ * The Node side of emergency broadcast: groups (of directory entries), clips (TTS and uploads), records with a
+ * delivery per endpoint, the audio that went out, and schedules. Broadcasts and recordings a killed process left
+ * open are closed here, before any request of this run.
+ */
+export function createBroadcastService(deps: { db: Db; dataDir: string; directory: DirectoryStore; audit: AuditLog; actor: string; log: Logger }): BroadcastService {
+  const { db, directory, audit, actor, log } = deps;
+  const mediaDir = path.join(deps.dataDir, 'media');
+  const clips = new ClipLibrary(db, mediaDir);
+  const broadcasts = new BroadcastLog(db);
+  const recordings = new AudioRecordings(
+    db,
+    mediaDir,
+    { table: 'broadcast_recordings', ownerColumn: 'broadcast_id', ownerTable: 'broadcasts', folder: 'broadcasts', noun: '广播录音' },
+    (b) => String(b.group_name),
+  );
+  const interrupted = broadcasts.closeInterrupted();
+  if (interrupted > 0) log.warn({ interrupted }, 'closed broadcasts left running by an earlier run as interrupted');
+  const recovered = recordings.recoverUnfinished();
+  if (recovered > 0) log.warn({ recovered }, 'closed broadcast recordings left open by an earlier run');
+  const schedules = new BroadcastSchedules(db);
+  const { missed } = schedules.start();
+  if (missed > 0) log.warn({ missed }, 'one-off broadcast schedules passed while the console was not running');
+
+  const groupOrThrow = (id: string) => {
+    const group = directory.broadcastGroups.get(id);
+    if (!group) throw new ConsoleError('not-found', `广播分组不存在: ${id}`);
+    return group;
+  };
+  const inUse = (what: { clipId?: string; groupId?: string }, noun: string) => {
+    const users = schedules.usedBy(what);
+    if (users.length > 0) throw new ConsoleError('conflict', `${noun}仍被定时广播「${users.map((s) => s.name).join('、')}」使用，请先取消这些定时广播`);
+  };
+  const clipAudit = (clip: BroadcastClip) => ({ name: clip.name, kind: clip.kind, durationMs: clip.durationMs });
+
+  const handlers: BroadcastService['handlers'] = {
+    listBroadcastGroups: async () => directory.broadcastGroups.list(),
+    saveBroadcastGroup: async (group) => {
+      const saved = directory.broadcastGroups.save(group);
+      audit.record(actor, 'broadcast.group.save', group.id, { name: group.name, members: saved.memberIds.length });
+      return saved;
+    },
+    deleteBroadcastGroup: async ({ id }) => {
+      inUse({ groupId: id }, '该广播分组');
+      if (directory.broadcastGroups.delete(id)) audit.record(actor, 'broadcast.group.delete', id);
+      return null;
+    },
+    listClips: async () => clips.list(),
+    synthesizeClip: async (input) => {
+      const clip = await clips.synthesize(input);
+      audit.record(actor, 'broadcast.clip.tts', clip.id, clipAudit(clip));
+      return clip;
+    },
+    uploadClip: async ({ name, fileName, dataBase64 }) => {
+      const clip = await clips.importFile({ name, fileName, data: Buffer.from(dataBase64, 'base64') });
+      audit.record(actor, 'broadcast.clip.upload', clip.id, { ...clipAudit(clip), fileName });
+      return clip;
+    },
+    readClip: async ({ id }) => {
+      const { mimeType, data } = clips.read(id);
+      return { mimeType, dataBase64: data.toString('base64') };
+    },
+    deleteClip: async ({ id }) => {
+      inUse({ clipId: id }, '该音频');
+      if (clips.delete(id)) audit.record(actor, 'broadcast.clip.delete', id);
+      return null;
+    },
+    startBroadcast: async (input) => {
+      const group = groupOrThrow(input.groupId);
+      const clip = input.source.kind === 'clip' ? clips.get(input.source.clipId) : null;
+      const byId = new Map(directory.listContacts().map((c) => [c.id, c]));
+      const members = group.memberIds.flatMap((id) => byId.get(id) ?? []);
+      const record = broadcasts.start(input, { operator: actor, group, members, clip });
+      audit.record(actor, 'broadcast.start', record.id, {
+        group: group.name,
+        source: input.source.kind,
+        clip: clip?.name ?? null,
+        endpoints: members.length,
+        scheduleId: input.scheduleId,
+      });
+      return record;
+    },
+    reportDelivery: async (input) => broadcasts.reportDelivery(input),
+    finishBroadcast: async ({ broadcastId, state, reason }) => {
+      const record = broadcasts.finish(broadcastId, state, reason);
+      const answered = record.deliveries.filter((d) => d.outcome === 'answered').length;
+      audit.record(actor, 'broadcast.finish', broadcastId, { state, reason, answered, endpoints: record.deliveries.length });
+      return record;
+    },
+    listBroadcasts: async (query) => broadcasts.list(query),
+    startBroadcastRecording: async ({ broadcastId, mimeType }) => ({ id: recordings.start({ ownerId: broadcastId, mimeType }).id }),
+    appendBroadcastRecording: async ({ recordingId, seq, dataBase64 }) => recordings.append(recordingId, seq, Buffer.from(dataBase64, 'base64')),
+    stopBroadcastRecording: async ({ recordingId }) => {
+      recordings.stop(recordingId);
+      return null;
+    },
+    readBroadcastRecording: async ({ id }) => {
+      const { mimeType, data } = recordings.read(id);
+      return { mimeType, dataBase64: data.toString('base64') };
+    },
+    listSchedules: async () => schedules.list(),
+    saveSchedule: async (input) => {
+      groupOrThrow(input.groupId);
+      clips.get(input.clipId);
+      const saved = schedules.save(input);
+      audit.record(actor, 'broadcast.schedule.save', saved.id, { name: saved.name, firstAt: saved.firstAt, recurrence: saved.recurrence });
+      return saved;
+    },
+    cancelSchedule: async ({ id }) => {
+      const cancelled = schedules.cancel(id);
+      audit.record(actor, 'broadcast.schedule.cancel', id, { name: cancelled.name });
+      return cancelled;
+    },
+  };
+  return { handlers, schedules };
+}
