@@ -45,6 +45,8 @@ export type PbxConsoleJson = {
     password: string;
   };
   directory: Contact[];
+  /** Broadcast groups (广播分组) of directory ids: the lab's IP speakers. */
+  broadcastGroups: { id: string; name: string; memberIds: string[] }[];
 };
 
 /** What lab.json carries under `pbx`. */
@@ -247,6 +249,7 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
       ...phones.map(phoneContact),
       { id: `lab-${seat2.user}`, name: seat2.displayName, number: seat2.user, role: 'dispatch', org: '市应急指挥中心', county: null, mineId: null, mineName: null },
     ],
+    broadcastGroups: [{ id: 'lab-speakers', name: '实验室广播音柱', memberIds: phones.filter((p) => p.role === 'speaker').map((p) => phoneContact(p).id) }],
   };
   writeFileSync(consoleJsonPath, `${JSON.stringify(consoleJson, null, 2)}\n`, { mode: 0o600 });
 

@@ -11,6 +11,9 @@ import { WallWindow } from './features/wall/WallWindow';
 import { wallWindowMonitor } from './app/useHashRoute';
 import { translate } from './app/strings';
 import { PhoneEngine } from './media/telephony/phoneEngine';
+import { BroadcastEngine } from './media/broadcast/broadcastEngine';
+import { BroadcastEngineContext } from './features/broadcast/broadcastEngineContext';
+import { broadcastChanged } from './features/broadcast/broadcastSlice';
 import { PhoneEngineContext } from './features/phone/phoneEngineContext';
 import { phoneChanged } from './features/phone/phoneSlice';
 import { consoleApi } from './api/consoleApiSlice';
@@ -67,11 +70,28 @@ async function boot(): Promise<void> {
       store.dispatch(consoleApi.util.invalidateTags(['Calls']));
     }
   });
-  window.addEventListener('pagehide', () => phone.dispose());
+  const broadcast = new BroadcastEngine(api, phone);
+  let broadcastSignature = '';
+  broadcast.onChange((snapshot) => {
+    store.dispatch(broadcastChanged(snapshot));
+    // The records list changes when a broadcast starts, an endpoint's delivery moves, or the broadcast ends.
+    const a = snapshot.active;
+    const signature = a ? `${a.id}:${a.phase}:${a.endpoints.map((e) => e.state).join(',')}` : '';
+    if (signature !== broadcastSignature) {
+      broadcastSignature = signature;
+      store.dispatch(consoleApi.util.invalidateTags(['Broadcasts', 'Schedules']));
+    }
+  });
+  window.addEventListener('pagehide', () => {
+    broadcast.dispose();
+    phone.dispose();
+  });
   root.render(
     <StrictMode>
       <Provider store={store}>
-        <PhoneEngineContext.Provider value={phone}>{themed(<Shell api={api} />)}</PhoneEngineContext.Provider>
+        <PhoneEngineContext.Provider value={phone}>
+          <BroadcastEngineContext.Provider value={broadcast}>{themed(<Shell api={api} />)}</BroadcastEngineContext.Provider>
+        </PhoneEngineContext.Provider>
       </Provider>
     </StrictMode>,
   );

@@ -122,6 +122,7 @@ export class BroadcastSchedules implements Disposable {
 
   /** Fires every schedule whose time has come, then re-arms. */
   fire(): void {
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     const now = this.clock.now();
     const fired: BroadcastDue[] = [];

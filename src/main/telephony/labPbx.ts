@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { contactSchema, saveSipAccountInputSchema } from '../../shared/domain/telephony';
+import { contactGroupSchema, contactSchema, saveSipAccountInputSchema } from '../../shared/domain/telephony';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../services/logger';
 
-/** What the lab's PBX writes for the console (`lab/.run/…/pbx/console.json`): one seat with its password, a directory. */
+/** What the lab's PBX writes for the console (`lab/.run/…/pbx/console.json`): one seat with its password, a directory, broadcast groups. */
 export const labPbxFileSchema = z.object({
   account: saveSipAccountInputSchema,
   directory: z.array(contactSchema).max(5000),
+  broadcastGroups: z.array(contactGroupSchema).max(100).default([]),
 });
 export type LabPbxFile = z.infer<typeof labPbxFileSchema>;
 
@@ -42,6 +43,14 @@ export async function registerLabPbx(core: Pick<ConsoleCore, 'dispatch'>, file: 
     const imported = await core.dispatch('importContacts', { contacts: parsed.directory, replace: false });
     if (imported.ok) log.info({ count: (imported.value as { count: number }).count }, 'lab directory imported');
     else log.error({ error: imported.error }, 'could not import the lab directory');
+  }
+  // The lab's speakers as a broadcast group, when there is none yet (an operator's own groups are kept).
+  const groups = await core.dispatch('listBroadcastGroups', {});
+  if (groups.ok && (groups.value as unknown[]).length === 0) {
+    for (const group of parsed.broadcastGroups) {
+      const saved = await core.dispatch('saveBroadcastGroup', group);
+      if (!saved.ok) log.error({ error: saved.error, group: group.id }, 'could not save a lab broadcast group');
+    }
   }
   return true;
 }

@@ -20,6 +20,7 @@ import { SettingsPage } from '../features/settings/SettingsPage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { PhonePage } from '../features/phone/PhonePage';
+import { BroadcastPage } from '../features/broadcast/BroadcastPage';
 import { IncomingCallBar } from '../features/phone/IncomingCallBar';
 import { usePhoneEngine, usePhoneEngineSync } from '../features/phone/phoneEngineContext';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
@@ -71,6 +72,9 @@ export function Shell({ api }: { api: ConsoleApi }) {
       break;
     case 'phone':
       page = <PhonePage />;
+      break;
+    case 'broadcast':
+      page = <BroadcastPage />;
       break;
     default:
       page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;

@@ -3,9 +3,10 @@ import type { ConsoleApi } from '../../shared/contract/consoleApi';
 import { consoleApi } from '../api/consoleApiSlice';
 import { uiSlice, type HostKind } from './uiSlice';
 import { wallUiSlice } from '../features/wall/wallUiSlice';
+import { broadcastSlice } from '../features/broadcast/broadcastSlice';
 import { phoneSlice } from '../features/phone/phoneSlice';
 
-const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice, phoneSlice);
+const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice, phoneSlice, broadcastSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(api: ConsoleApi, host: HostKind, preloadedState?: Partial<RootState>) {

@@ -5,7 +5,7 @@ import { useAppDispatch, useAppSelector, useT } from '../../app/hooks';
 import { OUTCOME_TEXT } from '../../media/telephony/callOutcome';
 import { CallCard, type CallActions } from './CallCard';
 import { usePhoneEngine } from './phoneEngineContext';
-import { callSelectionToggled, selectCalls, selectRollCall, selectSelectedCallIds } from './phoneSlice';
+import { callSelectionToggled, selectPhoneCalls, selectRollCall, selectSelectedCallIds } from './phoneSlice';
 import { useNow } from './useNow';
 import { useOpenMineOnWall } from './useOpenMineOnWall';
 
@@ -14,7 +14,7 @@ export function CallsPanel() {
   const t = useT();
   const engine = usePhoneEngine();
   const dispatch = useAppDispatch();
-  const calls = useAppSelector(selectCalls);
+  const calls = useAppSelector(selectPhoneCalls);
   const selected = useAppSelector(selectSelectedCallIds);
   const rollCall = useAppSelector(selectRollCall);
   const openMine = useOpenMineOnWall();

@@ -3,7 +3,7 @@ import { PhoneOutlined } from '@ant-design/icons';
 import { useAppDispatch, useAppSelector, useT } from '../../app/hooks';
 import type { LineState } from '../../media/telephony/sipLine';
 import { usePhoneEngine } from './phoneEngineContext';
-import { dialTextChanged, selectCalls, selectDialText, selectLines } from './phoneSlice';
+import { dialTextChanged, selectPhoneCalls, selectDialText, selectLines } from './phoneSlice';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 const LINE_COLOR: Record<LineState, string> = { registered: '#52c41a', registering: '#faad14', connecting: '#faad14', disconnected: '#ff4d4f', failed: '#ff4d4f' };
@@ -15,7 +15,7 @@ export function DialPad() {
   const dispatch = useAppDispatch();
   const lines = useAppSelector(selectLines);
   const text = useAppSelector(selectDialText);
-  const calls = useAppSelector(selectCalls);
+  const calls = useAppSelector(selectPhoneCalls);
   const active = calls.filter((c) => c.state === 'established' && !c.held);
   const dtmfTarget = active.length === 1 ? active[0]! : null;
 

@@ -2,10 +2,10 @@ import { useMemo, useState } from 'react';
 import { Badge, Button, Empty, Input, Tabs, Tooltip, Tree, type TreeDataNode } from 'antd';
 import { PhoneOutlined, TeamOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import type { Contact, ContactGroup } from '../../../shared/domain/telephony';
-import { useAppSelector, useT } from '../../app/hooks';
-import { buildDirectory, presenceOf, PRESENCE_COLOR, PRESENCE_TEXT, ROLE_TEXT, type DirectoryNode } from './directoryModel';
+import { useT } from '../../app/hooks';
+import { buildDirectory, PRESENCE_COLOR, PRESENCE_TEXT, ROLE_TEXT, type DirectoryNode } from './directoryModel';
 import { useGetPresenceQuery, useListContactsQuery } from './phoneApi';
-import { selectCalls } from './phoneSlice';
+import { usePresenceStatus } from './usePresenceStatus';
 import { GroupsPanel } from './GroupsPanel';
 
 type Props = {
@@ -21,15 +21,7 @@ export function DirectoryPanel({ onCall, onOpenMine, onGroupCall, onRollCall }: 
   const [query, setQuery] = useState('');
   const { data: contacts = [], error } = useListContactsQuery();
   const { data: presence } = useGetPresenceQuery();
-  const calls = useAppSelector(selectCalls);
-  // Calls change every second (their figures); the tree is rebuilt only when who is in a call changes.
-  const busyKey = calls
-    .filter((c) => c.state !== 'ended')
-    .map((c) => c.party.number)
-    .sort()
-    .join(',');
-  const ourBusy = useMemo(() => new Set(busyKey ? busyKey.split(',') : []), [busyKey]);
-  const statusOf = useMemo(() => (n: string) => presenceOf(n, presence, ourBusy), [presence, ourBusy]);
+  const statusOf = usePresenceStatus();
   const tree = useMemo(() => buildDirectory(contacts, statusOf, query), [contacts, statusOf, query]);
   const treeData = useMemo(() => tree.map((n) => toTreeNode(n, onCall, onOpenMine, t)), [tree, onCall, onOpenMine, t]);
   const expanded = useMemo(() => unitKeys(tree, 4), [tree]);

@@ -1,4 +1,4 @@
-import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { createSelector, createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { PhoneSnapshot } from '../../media/telephony/phoneEngine';
 
 /** What the phone engine last published (lines, calls, roll-call, notice), plus this window's picks. */
@@ -35,3 +35,6 @@ export const phoneSlice = createSlice({
 
 export const { phoneChanged, callSelectionToggled, dialTextChanged } = phoneSlice.actions;
 export const { selectLines, selectCalls, selectRollCall, selectPhoneNotice, selectSelectedCallIds, selectDialText } = phoneSlice.selectors;
+
+/** Calls the phone page shows: a broadcast's legs are shown on the broadcast page instead. */
+export const selectPhoneCalls = createSelector([selectCalls], (calls) => calls.filter((c) => c.kind !== 'broadcast'));

@@ -1,50 +1,19 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { App } from 'antd';
 import type { CallRecord } from '../../../shared/domain/telephony';
 import { useT } from '../../app/hooks';
 import { usePhoneEngine } from './phoneEngineContext';
 import { saveBase64 } from './saveFile';
-import { base64ToBytes } from '../../media';
+import { useBlobAudioPlayer } from '../../app/useBlobAudioPlayer';
 
 /** Plays call recordings in the console (fetched whole over the contract, played from a blob) and downloads one. */
 export function useCallRecordingPlayer() {
   const t = useT();
   const { message } = App.useApp();
   const engine = usePhoneEngine();
-  const audioRef = useRef<HTMLAudioElement>(null);
-  const urlRef = useRef<string | null>(null);
-  const [playing, setPlaying] = useState<string | null>(null);
-
-  useEffect(
-    () => () => {
-      if (urlRef.current) URL.revokeObjectURL(urlRef.current);
-    },
-    [],
-  );
-
-  const toggle = useCallback(
-    async (recordingId: string) => {
-      const audio = audioRef.current;
-      if (!audio) return;
-      if (playing === recordingId) {
-        audio.pause();
-        setPlaying(null);
-        return;
-      }
-      try {
-        const { mimeType, dataBase64 } = await engine.readRecording(recordingId);
-        if (urlRef.current) URL.revokeObjectURL(urlRef.current);
-        urlRef.current = URL.createObjectURL(new Blob([base64ToBytes(dataBase64)], { type: mimeType }));
-        audio.src = urlRef.current;
-        audio.dataset.recordingId = recordingId;
-        await audio.play();
-        setPlaying(recordingId);
-      } catch (err) {
-        message.error(`${t('phone.rec.playFailed')}：${err instanceof Error ? err.message : String(err)}`);
-      }
-    },
-    [engine, playing, message, t],
-  );
+  const player = useBlobAudioPlayer(t('phone.rec.playFailed'), 'rec-audio');
+  const { toggle: toggleAudio } = player;
+  const toggle = useCallback((recordingId: string) => toggleAudio(recordingId, (id) => engine.readRecording(id)), [toggleAudio, engine]);
 
   const download = useCallback(
     async (r: CallRecord) => {
@@ -60,6 +29,5 @@ export function useCallRecordingPlayer() {
     [engine, message, t],
   );
 
-  const element = <audio ref={audioRef} className="phone-recording-audio" data-testid="rec-audio" controls={playing !== null} onEnded={() => setPlaying(null)} />;
-  return { playing, toggle, download, element };
+  return { playing: player.playing, toggle, download, element: player.element };
 }

@@ -5,7 +5,9 @@
  * - each far end plays on the speaker;
  * - legs of a consultation (会商) also hear each other: party j's audio is fed into every other leg's outgoing
  *   stream (a console-side mixer, like a dispatch console's local conference);
- * - each call has a recording mix of both directions (what we send + what we hear).
+ * - each call has a recording mix of both directions (what we send + what we hear);
+ * - a broadcast (应急广播) has a bus: a clip or the push-to-talk microphone goes into it, every leg of the
+ *   broadcast sends it (one stream per call, like the paging proved in the lab), and it is recorded once.
  *
  * Chromium traps handled here: a remote WebRTC stream gives WebAudio silence unless a media element also plays it
  * (a muted <audio> per remote stream), and an outgoing WebAudio stream with nothing audible sends no RTP, so a
@@ -30,6 +32,20 @@ type Leg = {
   partyMuted: boolean;
   /** Feeds of other legs' audio into this leg's `out`, by their leg id. */
   feeds: Map<string, GainNode>;
+  /** False for broadcast legs: what an endpoint sends back is not played on the speaker. */
+  listen: boolean;
+};
+
+/** A broadcast bus: every leg fed from it sends what goes into `input` (a clip, the gated microphone). */
+type Bus = {
+  input: GainNode;
+  /** The microphone into the bus while the operator talks (push-to-talk). */
+  talkGate: GainNode;
+  micSource: MediaStreamAudioSourceNode | null;
+  analyser: AnalyserNode;
+  /** What went out, for the broadcast's recording. */
+  rec: MediaStreamAudioDestinationNode;
+  players: Set<AudioBufferSourceNode>;
 };
 
 export class CallAudio {
@@ -39,39 +55,51 @@ export class CallAudio {
   private keepAlive: ConstantSourceNode | null = null;
   private starting: Promise<void> | null = null;
   private readonly legs = new Map<string, Leg>();
+  private readonly buses = new Map<string, Bus>();
   private ringer: { osc: OscillatorNode; gain: GainNode; timer: ReturnType<typeof setInterval> } | null = null;
 
   /** Opens the microphone and the audio context (on the first call; kept while calls exist). */
   start(): Promise<void> {
     this.starting ??= (async () => {
-      const ctx = new AudioContext({ latencyHint: 'interactive' });
-      this.ctx = ctx;
-      if (ctx.state === 'suspended') await ctx.resume().catch(() => undefined);
+      await this.startContext();
       const micStream = await navigator.mediaDevices.getUserMedia({
         audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
         video: false,
       });
       this.micStream = micStream;
-      this.mic = ctx.createMediaStreamSource(micStream);
-      const keepAlive = ctx.createConstantSource();
-      keepAlive.offset.value = 1e-4;
-      keepAlive.start();
-      this.keepAlive = keepAlive;
+      this.mic = this.ctx!.createMediaStreamSource(micStream);
     })().catch((err: unknown) => {
       this.starting = null;
-      this.closeContext();
+      if (this.legs.size === 0 && this.buses.size === 0) this.closeContext();
       throw err;
     });
     return this.starting;
+  }
+
+  /** The audio context alone (a clip broadcast needs no microphone). */
+  async startContext(): Promise<void> {
+    if (this.ctx && this.keepAlive) return;
+    const ctx = this.ctx ?? new AudioContext({ latencyHint: 'interactive' });
+    this.ctx = ctx;
+    if (ctx.state === 'suspended') await ctx.resume().catch(() => undefined);
+    const keepAlive = ctx.createConstantSource();
+    keepAlive.offset.value = 1e-4;
+    keepAlive.start();
+    this.keepAlive = keepAlive;
   }
 
   get started(): boolean {
     return this.mic !== null;
   }
 
-  /** The outgoing stream of a new call (a fresh track per call, so sip.js may stop it when the call ends). */
-  createLeg(id: string): MediaStream {
-    const ctx = this.context();
+  /**
+   * The outgoing stream of a new call (a fresh track per call, so sip.js may stop it when the call ends): the
+   * microphone, or a broadcast bus (`bus`: its id) for a leg of a broadcast.
+   */
+  createLeg(id: string, bus?: string): MediaStream {
+    const ctx = this.ctx;
+    const source = bus === undefined ? this.mic : (this.buses.get(bus)?.input ?? null);
+    if (!ctx || !source) throw new Error(bus === undefined ? 'call audio not started' : `no broadcast bus ${bus}`);
     const existing = this.legs.get(id);
     if (existing) return existing.out.stream;
     const out = ctx.createMediaStreamDestination();
@@ -79,7 +107,7 @@ export class CallAudio {
     const rec = ctx.createMediaStreamDestination();
     rec.channelCount = 1;
     const micGain = ctx.createGain();
-    this.mic!.connect(micGain);
+    source.connect(micGain);
     micGain.connect(out);
     micGain.connect(rec);
     this.keepAlive!.connect(out);
@@ -99,7 +127,9 @@ export class CallAudio {
       held: false,
       partyMuted: false,
       feeds: new Map(),
+      listen: bus === undefined,
     };
+    this.applyGains(leg);
     this.legs.set(id, leg);
     return out.stream;
   }
@@ -112,7 +142,8 @@ export class CallAudio {
   attachRemote(id: string, stream: MediaStream): void {
     const leg = this.legs.get(id);
     if (!leg || leg.remote || stream.getAudioTracks().length === 0) return;
-    const ctx = this.context();
+    const ctx = this.ctx;
+    if (!ctx) return;
     const element = new Audio();
     element.muted = true;
     element.srcObject = stream;
@@ -174,7 +205,112 @@ export class CallAudio {
     }
     for (const t of leg.out.stream.getTracks()) t.stop();
     for (const t of leg.rec.stream.getTracks()) t.stop();
-    if (this.legs.size === 0 && !this.ringer) this.stop();
+    this.stopWhenIdle();
+  }
+
+  // ── Broadcast buses ──
+
+  /** A new broadcast bus (the context must be started). */
+  createBus(id: string): void {
+    const ctx = this.ctx;
+    if (!ctx) throw new Error('call audio not started');
+    if (this.buses.has(id)) return;
+    const input = ctx.createGain();
+    const talkGate = ctx.createGain();
+    talkGate.gain.value = 0;
+    talkGate.connect(input);
+    // The analyser sits in the recording's path: a node that feeds no sink is not processed (the meter would read 0).
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 1024;
+    input.connect(analyser);
+    const rec = ctx.createMediaStreamDestination();
+    rec.channelCount = 1;
+    analyser.connect(rec);
+    this.keepAlive?.connect(rec);
+    this.buses.set(id, { input, talkGate, micSource: null, analyser, rec, players: new Set() });
+  }
+
+  /** The microphone into a bus, behind its push-to-talk gate (opens the microphone if need be). */
+  async connectMicToBus(id: string): Promise<void> {
+    const bus = this.buses.get(id);
+    if (!bus || bus.micSource) return;
+    await this.start();
+    const micStream = this.micStream;
+    if (!micStream || !this.ctx) throw new Error('microphone not open');
+    bus.micSource = this.ctx.createMediaStreamSource(micStream);
+    bus.micSource.connect(bus.talkGate);
+  }
+
+  /** Push-to-talk: whether the microphone reaches the bus. */
+  setTalking(id: string, on: boolean): void {
+    const bus = this.buses.get(id);
+    if (!bus || !this.ctx) return;
+    bus.talkGate.gain.setTargetAtTime(on ? 1 : 0, this.ctx.currentTime, 0.01);
+  }
+
+  /** Decodes a clip (Ogg Opus, WAV …) for playing into a bus. */
+  decode(data: ArrayBuffer): Promise<AudioBuffer> {
+    if (!this.ctx) return Promise.reject(new Error('call audio not started'));
+    return this.ctx.decodeAudioData(data);
+  }
+
+  /** Plays a clip into a bus once; resolves when it ended (or was stopped by releaseBus). */
+  playIntoBus(id: string, buffer: AudioBuffer): Promise<void> {
+    const bus = this.buses.get(id);
+    if (!bus || !this.ctx) return Promise.resolve();
+    const player = this.ctx.createBufferSource();
+    player.buffer = buffer;
+    player.connect(bus.input);
+    bus.players.add(player);
+    return new Promise((resolve) => {
+      player.onended = () => {
+        bus.players.delete(player);
+        player.disconnect();
+        resolve();
+      };
+      player.start();
+    });
+  }
+
+  /** The bus's level now, 0..1 (RMS of the last ~20 ms), for the level meter. */
+  busLevel(id: string): number {
+    const bus = this.buses.get(id);
+    if (!bus) return 0;
+    const samples = new Float32Array(bus.analyser.fftSize);
+    bus.analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const x of samples) sum += x * x;
+    return Math.min(1, Math.sqrt(sum / samples.length) * 2);
+  }
+
+  /** What went out on a bus, for the broadcast's recording. */
+  busRecordingStream(id: string): MediaStream | null {
+    return this.buses.get(id)?.rec.stream ?? null;
+  }
+
+  releaseBus(id: string): void {
+    const bus = this.buses.get(id);
+    if (!bus) return;
+    this.buses.delete(id);
+    for (const player of bus.players) {
+      try {
+        player.stop();
+      } catch {
+        // never started
+      }
+    }
+    for (const node of [bus.micSource, bus.talkGate, bus.input, bus.analyser]) node?.disconnect();
+    try {
+      this.keepAlive?.disconnect(bus.rec);
+    } catch {
+      // already disconnected
+    }
+    for (const t of bus.rec.stream.getTracks()) t.stop();
+    this.stopWhenIdle();
+  }
+
+  private stopWhenIdle(): void {
+    if (this.legs.size === 0 && this.buses.size === 0 && !this.ringer) this.stop();
   }
 
   /** A two-tone ring on the speaker while a call comes in. */
@@ -185,7 +321,7 @@ export class CallAudio {
       this.ringer.osc.stop();
       this.ringer.gain.disconnect();
       this.ringer = null;
-      if (this.legs.size === 0) this.stop();
+      this.stopWhenIdle();
       return;
     }
     if (this.ringer) return;
@@ -211,6 +347,7 @@ export class CallAudio {
   /** Everything off: the microphone is released (the browser's recording indicator goes out). */
   stop(): void {
     for (const id of [...this.legs.keys()]) this.releaseLeg(id);
+    for (const id of [...this.buses.keys()]) this.releaseBus(id);
     this.ring(false);
     this.closeContext();
   }
@@ -227,14 +364,9 @@ export class CallAudio {
     this.starting = null;
   }
 
-  private context(): AudioContext {
-    if (!this.ctx || !this.mic) throw new Error('call audio not started');
-    return this.ctx;
-  }
-
   private applyGains(leg: Leg): void {
     leg.micGain.gain.value = leg.held ? 0 : 1;
-    leg.speakerGain.gain.value = leg.held || leg.partyMuted ? 0 : 1;
+    leg.speakerGain.gain.value = leg.held || leg.partyMuted || !leg.listen ? 0 : 1;
     leg.partyGain.gain.value = leg.partyMuted || leg.held ? 0 : 1;
   }
 

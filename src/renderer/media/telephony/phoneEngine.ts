@@ -63,6 +63,8 @@ type CallInternal = {
   inviteAt: number | null;
   ended: Promise<void>;
   resolveEnded: () => void;
+  /** The broadcast bus this leg sends, if it is a broadcast leg. */
+  bus: string | null;
 };
 
 export type DialOptions = {
@@ -72,6 +74,8 @@ export type DialOptions = {
   accountId?: string;
   /** Hang up (outcome no-answer) when nobody answers within this time. Default 45 s. */
   noAnswerMs?: number;
+  /** A leg of a broadcast: sends this audio bus (not the microphone), is not recorded on its own, is not heard. */
+  bus?: string;
 };
 
 const DEFAULT_NO_ANSWER_MS = 45_000;
@@ -103,7 +107,7 @@ export class PhoneEngine implements Disposable {
   private readonly changed = new Emitter<PhoneSnapshot>();
   readonly onChange = this.changed.event;
   private current: PhoneSnapshot = { lines: [], calls: [], rollCall: null, notice: null };
-  private readonly reports: ReportQueue;
+  private readonly reports: ReportQueue<CallReport>;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private configuring: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -184,7 +188,7 @@ export class PhoneEngine implements Disposable {
       return call.view.id;
     }
     try {
-      await this.audio.start();
+      await (call.bus === null ? this.audio.start() : this.audio.startContext());
     } catch (err) {
       this.finish(call, 'failed', `无法打开麦克风：${errorText(err)}`);
       return call.view.id;
@@ -467,7 +471,7 @@ export class PhoneEngine implements Disposable {
     this.update(call, { state: 'established', answeredAt: Date.now(), timing });
     this.updateRinger();
     this.startStats();
-    void this.startRecording(call);
+    if (call.bus === null) void this.startRecording(call);
   }
 
   private onHangup(session: Session): void {
@@ -546,6 +550,7 @@ export class PhoneEngine implements Disposable {
       inviteAt: null,
       ended,
       resolveEnded,
+      bus: options.bus ?? null,
     };
     this.calls.set(call.view.id, call);
     this.report(call);
@@ -557,6 +562,8 @@ export class PhoneEngine implements Disposable {
   private mediaFor(session: Session): Promise<MediaStream> {
     const call = this.bySession.get(session) ?? (this.pendingOutgoing && !this.pendingOutgoing.session ? this.pendingOutgoing : null);
     if (!call) return Promise.reject(new Error('media asked for an unknown call'));
+    const { bus } = call;
+    if (bus !== null) return this.audio.startContext().then(() => this.audio.createLeg(call.view.id, bus));
     return this.audio.start().then(() => this.audio.createLeg(call.view.id));
   }
 

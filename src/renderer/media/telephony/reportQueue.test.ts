@@ -26,7 +26,7 @@ describe('ReportQueue', () => {
     const sent: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const q = new ReportQueue(async (r) => {
+    const q = new ReportQueue<CallReport>(async (r) => {
       if (sent.length === 0) await gate;
       sent.push(`${r.id}:${r.state}`);
     }, () => undefined);

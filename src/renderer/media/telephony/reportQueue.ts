@@ -1,33 +1,40 @@
-import type { CallReport } from '../../../shared/domain/telephony';
-
 /**
- * Call reports on their way to the Node side, in order, none lost: a report that fails (host restarting, socket
- * down) is retried after a pause until it is stored; later reports wait behind it. Only the newest pending report
- * of a call is kept (it carries the call's whole state).
+ * Reports on their way to the Node side (call steps, broadcast deliveries), in order, none lost: a report that
+ * fails (host restarting, socket down) is retried after a pause until it is stored; later reports wait behind it.
+ * Only the newest pending report of a thing (same key) is kept: it carries the thing's whole state.
  */
-export class ReportQueue {
-  private readonly pending: CallReport[] = [];
+export class ReportQueue<T extends object = { id: string }> {
+  private readonly pending: T[] = [];
   private running = false;
-  private readonly waiters: Array<{ callId: string; resolve: () => void }> = [];
+  private readonly waiters: Array<{ key: string; resolve: () => void }> = [];
 
   constructor(
-    private readonly send: (report: CallReport) => Promise<void>,
+    private readonly send: (report: T) => Promise<void>,
     private readonly onRetry: (message: string) => void,
     private readonly retryMs = 2000,
+    private readonly keyOf: (report: T) => string = (r) => (r as { id: string }).id,
+    /** What is being stored, for the retry message (通话记录, 广播记录). */
+    private readonly noun = '通话记录',
   ) {}
 
-  push(report: CallReport): void {
-    // Replace a not-yet-sent report of the same call; the record on the host only ever moves forward.
-    const i = this.pending.findIndex((r, j) => r.id === report.id && (j > 0 || !this.running));
+  push(report: T): void {
+    // Replace a not-yet-sent report of the same thing; the record on the host only ever moves forward.
+    const key = this.keyOf(report);
+    const i = this.pending.findIndex((r, j) => this.keyOf(r) === key && (j > 0 || !this.running));
     if (i >= 0) this.pending[i] = report;
     else this.pending.push(report);
     void this.drain();
   }
 
-  /** Resolves once nothing of this call is pending. */
-  flushed(callId: string): Promise<void> {
-    if (!this.pending.some((r) => r.id === callId)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ callId, resolve }));
+  /** Resolves once nothing with this key is pending. */
+  flushed(key: string): Promise<void> {
+    if (!this.pending.some((r) => this.keyOf(r) === key)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ key, resolve }));
+  }
+
+  /** Resolves once everything pushed so far is stored. */
+  async drained(): Promise<void> {
+    await Promise.all([...new Set(this.pending.map((r) => this.keyOf(r)))].map((k) => this.flushed(k)));
   }
 
   get size(): number {
@@ -45,14 +52,14 @@ export class ReportQueue {
         failures = 0;
       } catch (err) {
         failures++;
-        if (failures === 1) this.onRetry(`通话记录暂未保存，正在重试：${err instanceof Error ? err.message : String(err)}`);
+        if (failures === 1) this.onRetry(`${this.noun}暂未保存，正在重试：${err instanceof Error ? err.message : String(err)}`);
         await new Promise((r) => setTimeout(r, this.retryMs));
         continue;
       }
       this.pending.shift();
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i]!;
-        if (!this.pending.some((r) => r.id === w.callId)) {
+        if (!this.pending.some((r) => this.keyOf(r) === w.key)) {
           this.waiters.splice(i, 1);
           w.resolve();
         }
