@@ -20,3 +20,34 @@ export async function phoneHeardPerSecond(lab: Lab, number: string, hz: number |
   }
   return out;
 }
+
+/** Runs of sound (ms from the recording's start) in what a lab phone heard last: 50 ms windows above `threshold`, joined across gaps shorter than `joinMs`. */
+export async function phoneHeardRuns(lab: Lab, number: string, opts: { threshold?: number; joinMs?: number } = {}): Promise<{ startMs: number; endMs: number }[]> {
+  const dir = path.join(path.dirname(lab.pbx.consoleJson), 'phones', number);
+  await new Promise((r) => setTimeout(r, 500));
+  const heard = latestHeard(dir);
+  if (!heard) throw new Error(`phone ${number} recorded nothing`);
+  return soundRuns(heard.samples, heard.rate, opts);
+}
+
+export function soundRuns(samples: Int16Array, rate: number, { threshold = 300, joinMs = 700 }: { threshold?: number; joinMs?: number } = {}): { startMs: number; endMs: number }[] {
+  const win = Math.round(rate / 20);
+  const runs: { startMs: number; endMs: number }[] = [];
+  for (let i = 0; i + win <= samples.length; i += win) {
+    if (rms(samples.subarray(i, i + win)) < threshold) continue;
+    const startMs = (i / rate) * 1000;
+    const endMs = ((i + win) / rate) * 1000;
+    const last = runs.at(-1);
+    if (last && startMs - last.endMs < joinMs) last.endMs = endMs;
+    else runs.push({ startMs, endMs });
+  }
+  return runs;
+}
+
+/** Share of a phone's last recording, between two points (ms), that is the tone `hz`. */
+export async function phoneToneShare(lab: Lab, number: string, hz: number, fromMs: number, toMs: number): Promise<number> {
+  const heard = latestHeard(path.join(path.dirname(lab.pbx.consoleJson), 'phones', number));
+  if (!heard) throw new Error(`phone ${number} recorded nothing`);
+  const part = heard.samples.subarray(Math.floor((fromMs / 1000) * heard.rate), Math.floor((toMs / 1000) * heard.rate));
+  return toneShare(part, hz, heard.rate);
+}

@@ -111,11 +111,17 @@ describe('lab PBX (real rtpengine, Kamailio, baresip)', () => {
     expect(pbx.phones.filter((p) => p.answer === 'never')).toHaveLength(1);
     const tones = pbx.phones.map((p) => p.toneHz).filter((t) => t !== null);
     expect(new Set(tones).size).toBe(tones.length);
-    const json = JSON.parse(readFileSync(pbx.consoleJson, 'utf8')) as { account: { password: string; user: string }; directory: unknown[] };
+    const json = JSON.parse(readFileSync(pbx.consoleJson, 'utf8')) as {
+      account: { password: string; user: string };
+      directory: unknown[];
+      broadcastGroups: { memberIds: string[] }[];
+    };
     expect(json.account.user).toBe('1001');
     expect(json.account.password).toBe(pbx.consoleAccounts[0]?.password);
     for (const c of json.directory) contactSchema.parse(c);
-    expect(json.directory).toHaveLength(pbx.phones.length + 1);
+    // Every phone, the second console seat, and the speaker that never registers.
+    expect(json.directory).toHaveLength(pbx.phones.length + 2);
+    expect(json.broadcastGroups[0]?.memberIds).toEqual(['lab-7001', 'lab-7002', 'lab-7003']);
   });
 
   it('connects phone to phone through Kamailio and rtpengine, with audio', async () => {

@@ -185,6 +185,26 @@ function loadPasswords(file: string): Record<string, string> {
   return stored;
 }
 
+/**
+ * A speaker the PBX knows but that never registers (a broken device): the directory shows it 异常, and a call to it
+ * gets 480 Temporarily Unavailable. Tests use it for an endpoint that is down.
+ */
+export const OFFLINE_SPEAKER = { number: '7009', name: '井下广播音柱（主运输巷）' } as const;
+
+function offlineSpeakerContact(phones: readonly LabPhone[]): Contact {
+  const mine = phones.find((p) => p.role === 'speaker') ?? phones[0]!;
+  return {
+    id: `lab-${OFFLINE_SPEAKER.number}`,
+    name: `${mine.mineName ?? ''}${OFFLINE_SPEAKER.name}`,
+    number: OFFLINE_SPEAKER.number,
+    role: 'speaker',
+    org: '广播',
+    county: mine.county,
+    mineId: mine.mineId,
+    mineName: mine.mineName,
+  };
+}
+
 export function phoneContact(p: LabPhone): Contact {
   return { id: `lab-${p.number}`, name: p.name, number: p.number, role: p.role, org: p.org, county: p.county, mineId: p.mineId, mineName: p.mineName };
 }
@@ -226,7 +246,7 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
   const kam = writeKamailioConfig({
     dir: kamDir,
     wsUsers: consoleAccounts.map((a) => ({ user: a.user, password: a.password })),
-    knownNumbers: [...consoleAccounts.map((a) => a.user), ...phones.map((p) => p.number)],
+    knownNumbers: [...consoleAccounts.map((a) => a.user), ...phones.map((p) => p.number), OFFLINE_SPEAKER.number],
   });
 
   const consoleJsonPath = join(pbxDir, 'console.json');
@@ -248,6 +268,7 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
     directory: [
       ...phones.map(phoneContact),
       { id: `lab-${seat2.user}`, name: seat2.displayName, number: seat2.user, role: 'dispatch', org: '市应急指挥中心', county: null, mineId: null, mineName: null },
+      offlineSpeakerContact(phones),
     ],
     broadcastGroups: [{ id: 'lab-speakers', name: '实验室广播音柱', memberIds: phones.filter((p) => p.role === 'speaker').map((p) => phoneContact(p).id) }],
   };

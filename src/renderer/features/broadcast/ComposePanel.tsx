@@ -75,7 +75,7 @@ export function ComposePanel({ groups, groupId, onGroup, onSchedule, busy }: Pro
 
   const clipFooter = (
     <div className="broadcast-compose__footer">
-      <span className="broadcast-compose__clip" data-testid="compose-clip">
+      <span className="broadcast-compose__clip" data-testid="compose-clip" data-clip-id={clip?.id ?? ''} data-duration-ms={clip?.durationMs ?? ''}>
         {clip ? t('broadcast.clip.selected', { name: clip.name, duration: clipLength(clip.durationMs) }) : t('broadcast.clip.none')}
       </span>
       <Space>
@@ -162,7 +162,6 @@ export function ComposePanel({ groups, groupId, onGroup, onSchedule, busy }: Pro
                     </Button>
                   ) : null}
                 </Space>
-                {clipFooter}
               </div>
             ),
           },
@@ -188,7 +187,6 @@ export function ComposePanel({ groups, groupId, onGroup, onSchedule, busy }: Pro
                   </Button>
                 </Upload>
                 <div className="broadcast-compose__library">{library}</div>
-                {clipFooter}
               </div>
             ),
           },
@@ -219,6 +217,7 @@ export function ComposePanel({ groups, groupId, onGroup, onSchedule, busy }: Pro
           },
         ]}
       />
+      {mode === 'live' ? null : clipFooter}
       {preview.element}
     </section>
   );

@@ -227,7 +227,7 @@ export class BroadcastEngine implements Disposable {
       // A leg is known by its number from the moment it exists (before dial() has returned its id).
       const call = calls.find((c) => (e.callId ? c.id === e.callId : c.party.number === e.number));
       if (!call) return e;
-      const next = deliveryOf(e, call);
+      const next = deliveryOf(e, call, running.view.phase === 'ending');
       if (next.state === e.state && next.callId === e.callId) return e;
       changed = true;
       this.reports.push({
@@ -423,9 +423,14 @@ export class BroadcastEngine implements Disposable {
 }
 
 /** An endpoint's delivery from its call: ringing is still calling; established is answered; ended says why. */
-function deliveryOf(e: EndpointView, call: CallView): EndpointView {
+export function deliveryOf(e: EndpointView, call: CallView, broadcastEnding: boolean): EndpointView {
   const base = { ...e, callId: call.id, answeredAt: call.answeredAt ?? e.answeredAt };
-  if (call.state === 'ended') return { ...base, state: 'ended', outcome: call.answeredAt !== null ? 'answered' : (call.outcome ?? 'failed'), reason: call.reason };
+  if (call.state === 'ended') {
+    if (call.answeredAt !== null) return { ...base, state: 'ended', outcome: 'answered', reason: call.reason };
+    // Still ringing when the broadcast ended: we hung up on it, but for the record it did not answer.
+    if (call.outcome === 'cancelled' && broadcastEnding) return { ...base, state: 'ended', outcome: 'no-answer', reason: '广播结束时仍未接听' };
+    return { ...base, state: 'ended', outcome: call.outcome ?? 'failed', reason: call.reason };
+  }
   if (call.state === 'established') return { ...base, state: 'answered' };
   return { ...base, state: 'calling' };
 }
