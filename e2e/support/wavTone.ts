@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Lab } from '../../lab/lab';
-import { latestHeard, rms, toneShare } from '../../lab/pbx/wavTone';
+import { latestHeard, rms, soundRuns, toneShare } from '../../lab/pbx/wavTone';
 
 /**
  * What a lab phone heard in its latest call, second by second from the start of the call: with `hz`, the share
@@ -21,27 +21,13 @@ export async function phoneHeardPerSecond(lab: Lab, number: string, hz: number |
   return out;
 }
 
-/** Runs of sound (ms from the recording's start) in what a lab phone heard last: 50 ms windows above `threshold`, joined across gaps shorter than `joinMs`. */
+/** Runs of sound (ms from the start of its last recording) that a lab phone heard (see soundRuns). */
 export async function phoneHeardRuns(lab: Lab, number: string, opts: { threshold?: number; joinMs?: number } = {}): Promise<{ startMs: number; endMs: number }[]> {
   const dir = path.join(path.dirname(lab.pbx.consoleJson), 'phones', number);
   await new Promise((r) => setTimeout(r, 500));
   const heard = latestHeard(dir);
   if (!heard) throw new Error(`phone ${number} recorded nothing`);
   return soundRuns(heard.samples, heard.rate, opts);
-}
-
-export function soundRuns(samples: Int16Array, rate: number, { threshold = 300, joinMs = 700 }: { threshold?: number; joinMs?: number } = {}): { startMs: number; endMs: number }[] {
-  const win = Math.round(rate / 20);
-  const runs: { startMs: number; endMs: number }[] = [];
-  for (let i = 0; i + win <= samples.length; i += win) {
-    if (rms(samples.subarray(i, i + win)) < threshold) continue;
-    const startMs = (i / rate) * 1000;
-    const endMs = ((i + win) / rate) * 1000;
-    const last = runs.at(-1);
-    if (last && startMs - last.endMs < joinMs) last.endMs = endMs;
-    else runs.push({ startMs, endMs });
-  }
-  return runs;
 }
 
 /** Share of a phone's last recording, between two points (ms), that is the tone `hz`. */

@@ -53,3 +53,18 @@ export function latestHeard(phoneDir: string): (Wav & { file: string; startMs: n
   const endMs = newest.mtime;
   return { ...wav, file: newest.f, endMs, startMs: endMs - (wav.samples.length / wav.rate) * 1000 };
 }
+
+/** Runs of sound (ms from the start): 50 ms windows whose RMS is above `threshold`, joined across gaps shorter than `joinMs`. */
+export function soundRuns(samples: Int16Array, rate: number, { threshold = 300, joinMs = 700 }: { threshold?: number; joinMs?: number } = {}): { startMs: number; endMs: number }[] {
+  const win = Math.round(rate / 20);
+  const runs: { startMs: number; endMs: number }[] = [];
+  for (let i = 0; i + win <= samples.length; i += win) {
+    if (rms(samples.subarray(i, i + win)) < threshold) continue;
+    const startMs = (i / rate) * 1000;
+    const endMs = ((i + win) / rate) * 1000;
+    const last = runs.at(-1);
+    if (last && startMs - last.endMs < joinMs) last.endMs = endMs;
+    else runs.push({ startMs, endMs });
+  }
+  return runs;
+}

@@ -152,7 +152,7 @@ export function OnAirPanel() {
         pagination={false}
         dataSource={active.endpoints}
         columns={columns}
-        onRow={(e) => ({ 'data-testid': `endpoint-${e.number}`, 'data-state': e.state, 'data-outcome': e.outcome ?? '' }) as React.HTMLAttributes<HTMLElement>}
+        onRow={(e) => ({ 'data-testid': `endpoint-${e.number}`, 'data-state': e.state, 'data-outcome': e.outcome ?? '', 'data-answered-at': e.answeredAt ?? '' }) as React.HTMLAttributes<HTMLElement>}
       />
     </section>
   );
