@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clipCameraArgs, LIVE_FPS, LIVE_HEIGHT, LIVE_WIDTH, liveCameraArgs, ptzCameraArgs } from './cameras';
 import { buildChannels, type ChannelDef } from './channels';
@@ -18,6 +18,7 @@ import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
 import { pbxJson, startPbx, type LabPbx, type LabPbxJson } from './pbx/pbx';
 import { PtzCamera } from './ptzCamera';
+import { startRtpSpeakers, type RtpSpeaker } from './rtpSpeakers';
 import { ensureHistory, pruneRecordings, recordingDir, RETENTION_MS } from './recorder';
 import { startRecordServer, type RecordServer } from './recordServer';
 import { cleanupStale, LAB_JSON, PIDS_JSON, type LabPids } from './stale';
@@ -68,6 +69,8 @@ export type Lab = {
   records: LabRecords;
   /** The telephone dispatch lab (Kamailio, rtpengine, baresip phones) on 127.0.0.1, see pbx/pbx.ts. */
   pbx: LabPbx;
+  /** RTP broadcast speakers that Janus AudioBridge forwards to (they record what they hear like the phones). */
+  rtpSpeakers: RtpSpeaker[];
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -256,6 +259,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     for (const id of RECORDED_MOUNTPOINTS) pruneRecordings(recordingDir(recordRoot, id), Date.now() - RETENTION_MS);
   }, PRUNE_EVERY_MS);
   pruneTimer.unref();
+  let rtpSpeakers: RtpSpeaker[] = [];
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -265,7 +269,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       ptzCamera.stop();
       await isapi.close();
       await recordServer.close();
-      await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined)]);
+      await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined), ...rtpSpeakers.map((r) => r.stop())]);
       rmSync(ptzCamera.zmqSocket, { force: true });
       await deleteNetns();
       rmSync(labJsonPath, { force: true });
@@ -287,6 +291,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     log(`janus answers on ${janusUrl}`);
     await waitForMedia(janusUrl, mediaIds, MEDIA_READY_MS);
     pbx = await pbxStart;
+    // After the PBX (it empties the phones' folder) and the namespace (their address is the host side of its veth).
+    rtpSpeakers = await startRtpSpeakers(join(dirname(pbx.consoleJson), 'phones'), log);
     ready = true;
     writeState();
     log(`lab ready in ${Date.now() - started} ms: ${defs.length} channels, ${mediaIds.length} mountpoints, PTZ control ${isapi.ptzUrl}`);
@@ -303,6 +309,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     ptz,
     records,
     pbx,
+    rtpSpeakers,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');

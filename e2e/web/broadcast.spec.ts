@@ -14,6 +14,8 @@ import { phoneHeardRuns, phoneToneShare } from '../support/wavTone';
 
 const SPEAKERS = ['7001', '7002', '7003'];
 const LAB_GROUP = '实验室广播音柱';
+/** The lab's mixed group: a SIP speaker and two RTP speakers fed by Janus AudioBridge. */
+const MIXED = ['7001', '7101', '7102'];
 
 async function openBroadcast(page: Page, url: string): Promise<void> {
   await page.goto(url);
@@ -134,6 +136,49 @@ test.describe('emergency broadcast (应急广播)', () => {
       expect(run.startMs, `${n}: silence before push-to-talk`).toBeGreaterThan(1000);
       expect(run.endMs - run.startMs).toBeGreaterThan(1800);
       expect(run.endMs - run.startMs).toBeLessThan(3600);
+    }
+  });
+
+  test('RTP speakers through Janus AudioBridge (G.711 μ-law and A-law) hear the message with a SIP speaker; with Janus down they fail and the SIP speaker still hears it', async ({
+    page,
+    host,
+    lab,
+    errors,
+  }) => {
+    await openBroadcast(page, host.url);
+    await page.getByTestId('bgroup-实验室混合广播').getByTestId('bgroup-pick').click();
+    const clipMs = await makeSpeech(page, '井下全体人员注意，立即撤离。');
+    await setRepeat(page, 1);
+    await page.getByTestId('broadcast-start').click();
+    for (const n of MIXED) await expect(page.getByTestId(`endpoint-${n}`)).toHaveAttribute('data-state', 'answered', { timeout: 10_000 });
+    await expect(page.getByTestId('endpoint-7101')).toContainText('RTP 198.18.0.2:5102（PCMU）');
+    await waitEnded(page, clipMs + 15_000);
+    for (const n of MIXED) {
+      await expect(page.getByTestId(`endpoint-${n}`)).toHaveAttribute('data-outcome', 'answered');
+      const runs = await phoneHeardRuns(lab, n);
+      expect(runs, `${n} heard ${JSON.stringify(runs)}`).toHaveLength(1);
+      expect(runs[0]!.endMs - runs[0]!.startMs).toBeGreaterThan(clipMs * 0.75);
+      expect(runs[0]!.endMs - runs[0]!.startMs).toBeLessThan(clipMs + 300);
+    }
+
+    // Janus down: its speakers fail with the reason, the SIP speaker is not held up.
+    errors.expect(/WebSocket connection to 'ws:\/\/198\.18\.0\.1:8188\/' failed/);
+    errors.expect(/janus|Janus|ICE|transport/i);
+    await lab.killJanus();
+    try {
+      const before = await page.getByTestId('broadcast-onair').getAttribute('data-broadcast-id');
+      await page.getByTestId('broadcast-start').click();
+      await expect(page.getByTestId('broadcast-onair')).not.toHaveAttribute('data-broadcast-id', before ?? '');
+      for (const n of ['7101', '7102']) {
+        await expect(page.getByTestId(`endpoint-${n}`)).toHaveAttribute('data-outcome', 'failed', { timeout: 15_000 });
+        await expect(page.getByTestId(`endpoint-${n}`)).toContainText('AudioBridge');
+      }
+      await waitEnded(page, clipMs + 15_000);
+      await expect(page.getByTestId('endpoint-7001')).toHaveAttribute('data-outcome', 'answered');
+      expect(await phoneHeardRuns(lab, '7001')).toHaveLength(1);
+      await expect(page.locator('[data-testid^="record-"]').first().getByTestId('record-reached')).toHaveText('1/3 接通');
+    } finally {
+      await lab.startJanus();
     }
   });
 

@@ -119,8 +119,8 @@ describe('lab PBX (real rtpengine, Kamailio, baresip)', () => {
     expect(json.account.user).toBe('1001');
     expect(json.account.password).toBe(pbx.consoleAccounts[0]?.password);
     for (const c of json.directory) contactSchema.parse(c);
-    // Every phone, the second console seat, and the speaker that never registers.
-    expect(json.directory).toHaveLength(pbx.phones.length + 2);
+    // Every phone, the second console seat, the speaker that never registers and the two RTP speakers.
+    expect(json.directory).toHaveLength(pbx.phones.length + 4);
     expect(json.broadcastGroups[0]?.memberIds).toEqual(['lab-7001', 'lab-7002', 'lab-7003']);
   });
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { KamailioRpc } from '../../src/main/connectors/sip/kamailioRpc';
 import type { Contact } from '../../src/shared/domain/telephony';
 import { cmdline, isNode, killQuietly } from '../stale';
+import { RTP_SPEAKER_HOST, RTP_SPEAKERS } from '../rtpSpeakers';
 import { Supervised } from '../supervisor';
 import { baresipCommand, parseListCalls, type BaresipCall } from './baresipControl';
 import {
@@ -47,6 +48,8 @@ export type PbxConsoleJson = {
   directory: Contact[];
   /** Broadcast groups (广播分组) of directory ids: the lab's IP speakers. */
   broadcastGroups: { id: string; name: string; memberIds: string[] }[];
+  /** The RTP speakers' routes: through the lab's Janus (backend `lab`) AudioBridge to their address. */
+  rtpRoutes: { contactId: string; backendId: string; host: string; port: number; codec: 'pcmu' | 'pcma' }[];
 };
 
 /** What lab.json carries under `pbx`. */
@@ -205,6 +208,21 @@ function offlineSpeakerContact(phones: readonly LabPhone[]): Contact {
   };
 }
 
+/** The video lab's RTP speakers (lab/rtpSpeakers.ts) as directory entries of the first speaker's mine. */
+function rtpSpeakerContacts(phones: readonly LabPhone[]): Contact[] {
+  const mine = phones.find((p) => p.role === 'speaker') ?? phones[0]!;
+  return RTP_SPEAKERS.map((r) => ({
+    id: `lab-${r.number}`,
+    name: `${mine.mineName ?? ''}${r.name}`,
+    number: r.number,
+    role: 'speaker',
+    org: '广播',
+    county: mine.county,
+    mineId: mine.mineId,
+    mineName: mine.mineName,
+  }));
+}
+
 export function phoneContact(p: LabPhone): Contact {
   return { id: `lab-${p.number}`, name: p.name, number: p.number, role: p.role, org: p.org, county: p.county, mineId: p.mineId, mineName: p.mineName };
 }
@@ -269,8 +287,14 @@ export async function startPbx(opts: { runDir: string; log?: (line: string) => v
       ...phones.map(phoneContact),
       { id: `lab-${seat2.user}`, name: seat2.displayName, number: seat2.user, role: 'dispatch', org: '市应急指挥中心', county: null, mineId: null, mineName: null },
       offlineSpeakerContact(phones),
+      ...rtpSpeakerContacts(phones),
     ],
-    broadcastGroups: [{ id: 'lab-speakers', name: '实验室广播音柱', memberIds: phones.filter((p) => p.role === 'speaker').map((p) => phoneContact(p).id) }],
+    broadcastGroups: [
+      { id: 'lab-speakers', name: '实验室广播音柱', memberIds: phones.filter((p) => p.role === 'speaker').map((p) => phoneContact(p).id) },
+      // SIP and RTP speakers in one group, as a mine's surface and underground systems often are.
+      { id: 'lab-mixed', name: '实验室混合广播', memberIds: ['lab-7001', ...RTP_SPEAKERS.map((r) => `lab-${r.number}`)] },
+    ],
+    rtpRoutes: RTP_SPEAKERS.map((r) => ({ contactId: `lab-${r.number}`, backendId: 'lab', host: RTP_SPEAKER_HOST, port: r.port, codec: r.codec })),
   };
   writeFileSync(consoleJsonPath, `${JSON.stringify(consoleJson, null, 2)}\n`, { mode: 0o600 });
 

@@ -101,7 +101,15 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   const callRecordings = new CallRecordings(db, path.join(options.dataDir, 'media'));
   const recoveredCalls = callRecordings.recoverUnfinished();
   if (recoveredCalls > 0) log.warn({ recovered: recoveredCalls }, 'closed call recordings left open by an earlier run');
-  const broadcast = createBroadcastService({ db, dataDir: options.dataDir, directory, audit, actor, log });
+  const broadcast = createBroadcastService({
+    db,
+    dataDir: options.dataDir,
+    directory,
+    audit,
+    actor,
+    log,
+    janusBackendIds: () => settings.get().backends.filter((b) => b.kind === 'janus').map((b) => b.id),
+  });
   owned.add(broadcast.schedules);
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),

@@ -10,6 +10,7 @@ import type { DirectoryStore } from '../telephony/directoryStore';
 import { BroadcastLog } from './broadcastLog';
 import { BroadcastSchedules } from './broadcastSchedules';
 import { ClipLibrary } from './clipLibrary';
+import { RtpRoutes } from './rtpRoutes';
 
 export type BroadcastRequestName =
   | 'listBroadcastGroups'
@@ -30,7 +31,10 @@ export type BroadcastRequestName =
   | 'readBroadcastRecording'
   | 'listSchedules'
   | 'saveSchedule'
-  | 'cancelSchedule';
+  | 'cancelSchedule'
+  | 'listRtpRoutes'
+  | 'saveRtpRoute'
+  | 'deleteRtpRoute';
 
 export type BroadcastService = {
   handlers: Pick<ConsoleHandlers, BroadcastRequestName>;
@@ -42,8 +46,18 @@ export type BroadcastService = {
  * delivery per endpoint, the audio that went out, and schedules. Broadcasts and recordings a killed process left
  * open are closed here, before any request of this run.
  */
-export function createBroadcastService(deps: { db: Db; dataDir: string; directory: DirectoryStore; audit: AuditLog; actor: string; log: Logger }): BroadcastService {
+export function createBroadcastService(deps: {
+  db: Db;
+  dataDir: string;
+  directory: DirectoryStore;
+  audit: AuditLog;
+  actor: string;
+  log: Logger;
+  /** Ids of the Janus backends in the settings now (RTP routes go through one). */
+  janusBackendIds: () => string[];
+}): BroadcastService {
   const { db, directory, audit, actor, log } = deps;
+  const routes = new RtpRoutes(db);
   const mediaDir = path.join(deps.dataDir, 'media');
   const clips = new ClipLibrary(db, mediaDir);
   const broadcasts = new BroadcastLog(db);
@@ -149,6 +163,16 @@ export function createBroadcastService(deps: { db: Db; dataDir: string; director
       const cancelled = schedules.cancel(id);
       audit.record(actor, 'broadcast.schedule.cancel', id, { name: cancelled.name });
       return cancelled;
+    },
+    listRtpRoutes: async () => routes.list(),
+    saveRtpRoute: async (route) => {
+      const saved = routes.save(route, deps.janusBackendIds());
+      audit.record(actor, 'broadcast.route.save', route.contactId, { backendId: route.backendId, host: route.host, port: route.port, codec: route.codec });
+      return saved;
+    },
+    deleteRtpRoute: async ({ id }) => {
+      if (routes.delete(id)) audit.record(actor, 'broadcast.route.delete', id);
+      return null;
     },
   };
   return { handlers, schedules };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { rtpRouteSchema } from '../../shared/domain/broadcast';
 import { contactGroupSchema, contactSchema, saveSipAccountInputSchema } from '../../shared/domain/telephony';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../services/logger';
@@ -9,6 +10,7 @@ export const labPbxFileSchema = z.object({
   account: saveSipAccountInputSchema,
   directory: z.array(contactSchema).max(5000),
   broadcastGroups: z.array(contactGroupSchema).max(100).default([]),
+  rtpRoutes: z.array(rtpRouteSchema).max(100).default([]),
 });
 export type LabPbxFile = z.infer<typeof labPbxFileSchema>;
 
@@ -44,7 +46,15 @@ export async function registerLabPbx(core: Pick<ConsoleCore, 'dispatch'>, file: 
     if (imported.ok) log.info({ count: (imported.value as { count: number }).count }, 'lab directory imported');
     else log.error({ error: imported.error }, 'could not import the lab directory');
   }
-  // The lab's speakers as a broadcast group, when there is none yet (an operator's own groups are kept).
+  // The RTP speakers' routes (through the lab's Janus, registered before this), when there are none yet.
+  const routes = await core.dispatch('listRtpRoutes', {});
+  if (routes.ok && (routes.value as unknown[]).length === 0) {
+    for (const route of parsed.rtpRoutes) {
+      const saved = await core.dispatch('saveRtpRoute', route);
+      if (!saved.ok) log.warn({ error: saved.error, contact: route.contactId }, 'lab RTP route not saved (is the lab Janus registered?)');
+    }
+  }
+  // The lab's speakers as broadcast groups, when there is none yet (an operator's own groups are kept).
   const groups = await core.dispatch('listBroadcastGroups', {});
   if (groups.ok && (groups.value as unknown[]).length === 0) {
     for (const group of parsed.broadcastGroups) {

@@ -422,6 +422,14 @@ const zhCN = {
   'broadcast.play.recording': "播放",
   'broadcast.scheduled': "定时",
   'broadcast.pick': "选用",
+  'broadcast.route.title': "广播 RTP 接入",
+  'broadcast.route.hint': "不支持 SIP 的网络广播音柱（单播或组播 RTP）：广播时经 Janus AudioBridge 按此地址和编码转发，不再拨打其号码。",
+  'broadcast.route.address': "地址",
+  'broadcast.route.host': "IP 地址",
+  'broadcast.route.port': "端口",
+  'broadcast.route.codec': "编码",
+  'broadcast.route.save': "保存接入",
+  'broadcast.route.removeConfirm': "删除该终端的 RTP 接入？（之后按 SIP 号码呼叫）",
 } as const;
 
 export type StringKey = keyof typeof zhCN;
@@ -847,6 +855,14 @@ const en: Record<StringKey, string> = {
   'broadcast.play.recording': "Play",
   'broadcast.scheduled': "Scheduled",
   'broadcast.pick': "Use",
+  'broadcast.route.title': "Broadcast RTP routes",
+  'broadcast.route.hint': "Network speakers without SIP (unicast or multicast RTP): broadcasts reach them through Janus AudioBridge at this address and codec instead of calling their number.",
+  'broadcast.route.address': "Address",
+  'broadcast.route.host': "IP address",
+  'broadcast.route.port': "Port",
+  'broadcast.route.codec': "Codec",
+  'broadcast.route.save': "Save route",
+  'broadcast.route.removeConfirm': "Remove this endpoint's RTP route? (It is then called by its SIP number.)",
 };
 
 const catalogues: Record<Language, Record<StringKey, string>> = { 'zh-CN': zhCN, en };

@@ -31,6 +31,7 @@ import {
   deliverySchema,
   finishBroadcastInputSchema,
   reportDeliveryInputSchema,
+  rtpRouteSchema,
   saveScheduleInputSchema,
   startBroadcastInputSchema,
   ttsInputSchema,
@@ -240,6 +241,11 @@ export const requestContract = {
   listSchedules: { input: empty, output: z.array(broadcastScheduleSchema), timeoutMs: 5_000 },
   saveSchedule: { input: saveScheduleInputSchema, output: broadcastScheduleSchema, timeoutMs: 5_000 },
   cancelSchedule: { input: byId, output: broadcastScheduleSchema, timeoutMs: 5_000 },
+  /** Directory entries reached by a Janus AudioBridge RTP forward instead of a SIP call. */
+  listRtpRoutes: { input: empty, output: z.array(rtpRouteSchema), timeoutMs: 5_000 },
+  saveRtpRoute: { input: rtpRouteSchema, output: rtpRouteSchema, timeoutMs: 5_000 },
+  /** By contact id. */
+  deleteRtpRoute: { input: byId, output: z.null(), timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {

@@ -69,6 +69,9 @@ export const REQUEST_NAMES = [
   'listSchedules',
   'saveSchedule',
   'cancelSchedule',
+  'listRtpRoutes',
+  'saveRtpRoute',
+  'deleteRtpRoute',
 ] as const;
 
 export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue'] as const;

@@ -18,6 +18,31 @@ const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 export const broadcastGroupSchema = contactGroupSchema;
 export type BroadcastGroup = ContactGroup;
 
+/** Codecs an RTP speaker takes (Janus AudioBridge's RTP forwarders: G.711 μ-law/A-law or Opus). */
+export const RTP_CODECS = ['pcmu', 'pcma', 'opus'] as const;
+export const rtpCodecSchema = z.enum(RTP_CODECS);
+export type RtpCodec = z.infer<typeof rtpCodecSchema>;
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * How a broadcast endpoint that takes plain RTP (an IP speaker without SIP, unicast or multicast) is reached: a Janus
+ * backend's AudioBridge forwards the broadcast to host:port in the speaker's codec. A directory entry with a route
+ * is broadcast to this way instead of by a SIP call.
+ */
+export const rtpRouteSchema = z
+  .object({
+    contactId: idSchema,
+    /** A Janus backend of the settings. */
+    backendId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
+    /** Unicast or multicast IPv4 address, as Janus sees it. */
+    host: z.string().regex(ipv4, '请填写 IPv4 地址（单播或组播）'),
+    port: z.number().int().min(1024).max(65534),
+    codec: rtpCodecSchema,
+  })
+  .strict();
+export type RtpRoute = z.infer<typeof rtpRouteSchema>;
+
 /** Longest text for text-to-speech (about two minutes of speech). */
 export const MAX_TTS_CHARS = 500;
 /** Biggest audio file that may be uploaded. */

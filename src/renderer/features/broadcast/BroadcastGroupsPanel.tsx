@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Button } from 'antd';
 import { SoundOutlined } from '@ant-design/icons';
 import type { BroadcastGroup } from '../../../shared/domain/broadcast';
@@ -5,7 +6,7 @@ import { useT } from '../../app/hooks';
 import { MemberGroupList } from '../phone/MemberGroupList';
 import { useListContactsQuery } from '../phone/phoneApi';
 import { usePresenceStatus } from '../phone/usePresenceStatus';
-import { useDeleteBroadcastGroupMutation, useListBroadcastGroupsQuery, useSaveBroadcastGroupMutation } from './broadcastApi';
+import { useDeleteBroadcastGroupMutation, useListBroadcastGroupsQuery, useListRtpRoutesQuery, useSaveBroadcastGroupMutation } from './broadcastApi';
 import { isBroadcastDevice } from './broadcastModel';
 
 type Props = { selectedId: string | null; onSelect: (group: BroadcastGroup) => void };
@@ -15,7 +16,12 @@ export function BroadcastGroupsPanel({ selectedId, onSelect }: Props) {
   const t = useT();
   const { data: groups = [] } = useListBroadcastGroupsQuery();
   const { data: contacts = [] } = useListContactsQuery();
-  const statusOf = usePresenceStatus();
+  const { data: routes = [] } = useListRtpRoutesQuery();
+  const rtpNumbers = useMemo(() => {
+    const routed = new Set(routes.map((r) => r.contactId));
+    return new Set(contacts.filter((c) => routed.has(c.id)).map((c) => c.number));
+  }, [routes, contacts]);
+  const statusOf = usePresenceStatus(rtpNumbers);
   const [save] = useSaveBroadcastGroupMutation();
   const [remove] = useDeleteBroadcastGroupMutation();
   return (

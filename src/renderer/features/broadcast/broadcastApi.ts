@@ -1,4 +1,14 @@
-import type { BroadcastClip, BroadcastGroup, BroadcastQuery, BroadcastRecord, BroadcastSchedule, SaveScheduleInput, TtsInput, UploadClipInput } from '../../../shared/domain/broadcast';
+import type {
+  BroadcastClip,
+  BroadcastGroup,
+  BroadcastQuery,
+  BroadcastRecord,
+  BroadcastSchedule,
+  RtpRoute,
+  SaveScheduleInput,
+  TtsInput,
+  UploadClipInput,
+} from '../../../shared/domain/broadcast';
 import { consoleApi } from '../../api/consoleApiSlice';
 
 /** Broadcast groups, the audio library, schedules and records of emergency broadcast (应急广播). */
@@ -18,6 +28,9 @@ export const broadcastApi = consoleApi.injectEndpoints({
     saveSchedule: build.mutation<BroadcastSchedule, SaveScheduleInput>({ query: (input) => ({ method: 'saveSchedule', input }), invalidatesTags: ['Schedules'] }),
     cancelSchedule: build.mutation<BroadcastSchedule, string>({ query: (id) => ({ method: 'cancelSchedule', input: { id } }), invalidatesTags: ['Schedules'] }),
     listBroadcasts: build.query<BroadcastRecord[], BroadcastQuery>({ query: (input) => ({ method: 'listBroadcasts', input }), providesTags: ['Broadcasts'] }),
+    listRtpRoutes: build.query<RtpRoute[], void>({ query: () => ({ method: 'listRtpRoutes', input: {} }), providesTags: ['RtpRoutes'] }),
+    saveRtpRoute: build.mutation<RtpRoute, RtpRoute>({ query: (input) => ({ method: 'saveRtpRoute', input }), invalidatesTags: ['RtpRoutes', 'Audit'] }),
+    deleteRtpRoute: build.mutation<null, string>({ query: (id) => ({ method: 'deleteRtpRoute', input: { id } }), invalidatesTags: ['RtpRoutes', 'Audit'] }),
   }),
 });
 
@@ -33,4 +46,7 @@ export const {
   useSaveScheduleMutation,
   useCancelScheduleMutation,
   useListBroadcastsQuery,
+  useListRtpRoutesQuery,
+  useSaveRtpRouteMutation,
+  useDeleteRtpRouteMutation,
 } = broadcastApi;

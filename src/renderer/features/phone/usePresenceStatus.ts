@@ -5,8 +5,11 @@ import { presenceOf } from './directoryModel';
 import { useGetPresenceQuery } from './phoneApi';
 import { selectCalls } from './phoneSlice';
 
-/** A number's live status: the PBX's view, with this console's own calls on top. */
-export function usePresenceStatus(): (number: string) => PresenceState {
+/**
+ * A number's live status: the PBX's view, with this console's own calls on top. `notSip`: numbers of devices the PBX
+ * does not know by design (RTP speakers), shown as idle rather than 异常.
+ */
+export function usePresenceStatus(notSip?: ReadonlySet<string>): (number: string) => PresenceState {
   const { data: presence } = useGetPresenceQuery();
   const calls = useAppSelector(selectCalls);
   // Calls change every second (their figures); the status changes only when who is in a call changes.
@@ -16,5 +19,5 @@ export function usePresenceStatus(): (number: string) => PresenceState {
     .sort()
     .join(',');
   const ourBusy = useMemo(() => new Set(busyKey ? busyKey.split(',') : []), [busyKey]);
-  return useMemo(() => (n: string) => presenceOf(n, presence, ourBusy), [presence, ourBusy]);
+  return useMemo(() => (n: string) => (notSip?.has(n) && !ourBusy.has(n) ? 'idle' : presenceOf(n, presence, ourBusy)), [presence, ourBusy, notSip]);
 }

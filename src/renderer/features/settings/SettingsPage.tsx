@@ -3,6 +3,7 @@ import { saveBackendInputSchema, type BackendConfig, type BackendKind } from '..
 import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { SipAccountsCard } from '../phone/SipAccountsCard';
+import { RtpRoutesCard } from '../broadcast/RtpRoutesCard';
 import { useValidatedSave } from './useValidatedSave';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
@@ -236,6 +237,7 @@ export function SettingsPage() {
         </Form>
       </Card>
       <SipAccountsCard />
+      <RtpRoutesCard />
       <Card title={t('settings.audit')} size="small">
         <Table
           rowKey="id"

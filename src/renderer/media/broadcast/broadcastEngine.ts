@@ -1,9 +1,11 @@
 import type { ConsoleApi } from '../../../shared/contract/consoleApi';
-import type { BroadcastDue, BroadcastRecord, BroadcastSource, DeliveryState, ReportDeliveryInput } from '../../../shared/domain/broadcast';
+import type { BroadcastDue, BroadcastRecord, BroadcastSource, DeliveryState, ReportDeliveryInput, RtpRoute } from '../../../shared/domain/broadcast';
 import type { CallOutcome, Contact } from '../../../shared/domain/telephony';
 import { Emitter, type Disposable } from '../../../shared/lifecycle';
 import { base64ToBytes, bytesToBase64 } from '../snapshot';
+import { createJanusSessionPool, type JanusSessionPool } from '../janusSession';
 import { TileRecorder } from '../tileRecorder';
+import { AudioBridgeFeed } from './audioBridgeFeed';
 import type { CallView, PhoneEngine } from '../telephony/phoneEngine';
 import { ReportQueue } from '../telephony/reportQueue';
 
@@ -60,6 +62,8 @@ type Running = {
   stopRequested: boolean;
   sub: Disposable | null;
   done: Promise<void>;
+  /** AudioBridge rooms feeding the RTP speakers, one per Janus backend. */
+  feeds: AudioBridgeFeed[];
 };
 
 /**
@@ -77,6 +81,8 @@ export class BroadcastEngine implements Disposable {
   readonly onChange = this.changed.event;
   private readonly reports: ReportQueue<ReportDeliveryInput>;
   private readonly dueSub: Disposable;
+  /** Janus sessions for AudioBridge feeds (made on the first RTP broadcast). */
+  private janusPool: JanusSessionPool | null = null;
   private clearTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
@@ -106,7 +112,12 @@ export class BroadcastEngine implements Disposable {
   async start(request: StartBroadcast): Promise<string> {
     if (this.busy) throw new Error('已有广播正在进行，请先结束当前广播');
     const id = crypto.randomUUID();
-    const [groups, contacts] = await Promise.all([this.api.listBroadcastGroups({}), this.api.listContacts({})]);
+    const [groups, contacts, routes, settings] = await Promise.all([
+      this.api.listBroadcastGroups({}),
+      this.api.listContacts({}),
+      this.api.listRtpRoutes({}),
+      this.api.getSettings({}),
+    ]);
     const group = groups.find((g) => g.id === request.groupId);
     if (!group) throw new Error('广播分组不存在');
     const byId = new Map(contacts.map((c) => [c.id, c]));
@@ -131,7 +142,14 @@ export class BroadcastEngine implements Disposable {
       }
     }
     void this.startRecording(running);
-    await Promise.all(members.map((m) => this.phone.dial(m.number, { kind: 'broadcast', groupId: id, bus: id, noAnswerMs: ENDPOINT_RING_MS })));
+    const routeOf = new Map(routes.map((r) => [r.contactId, r]));
+    const janusUrl = new Map(settings.backends.filter((b) => b.kind === 'janus' && b.enabled).map((b) => [b.id, b.url]));
+    await Promise.all([
+      ...members
+        .filter((m) => !routeOf.has(m.id))
+        .map((m) => this.phone.dial(m.number, { kind: 'broadcast', groupId: id, bus: id, noAnswerMs: ENDPOINT_RING_MS })),
+      this.feedRtpSpeakers(running, members.filter((m) => routeOf.has(m.id)).map((m) => ({ contact: m, route: routeOf.get(m.id)! })), janusUrl),
+    ]);
     this.syncCalls(running);
     if (buffer) running.done = this.playClip(running, buffer, request.source.kind === 'clip' ? request.source.repeat : 1);
     else this.setPhase(running, 'on-air');
@@ -179,6 +197,7 @@ export class BroadcastEngine implements Disposable {
     this.dueSub.dispose();
     if (this.running && this.running.view.phase !== 'ended') void this.stop();
     if (this.clearTimer) clearTimeout(this.clearTimer);
+    this.janusPool?.dispose();
     this.changed.dispose();
   }
 
@@ -211,7 +230,7 @@ export class BroadcastEngine implements Disposable {
       result: null,
     };
     if (this.clearTimer) clearTimeout(this.clearTimer);
-    const running: Running = { view, recorder: null, recordingId: null, stopRequested: false, sub: null, done: Promise.resolve() };
+    const running: Running = { view, feeds: [], recorder: null, recordingId: null, stopRequested: false, sub: null, done: Promise.resolve() };
     this.running = running;
     running.sub = this.phone.onChange(() => this.syncCalls(running));
     this.publish();
@@ -250,6 +269,74 @@ export class BroadcastEngine implements Disposable {
       const anyAnswered = endpoints.some((e) => e.answeredAt !== null);
       void this.end(running, anyAnswered ? 'completed' : 'failed', anyAnswered ? '所有终端已挂断' : '所有终端均未接通');
     }
+  }
+
+  /**
+   * RTP speakers: per Janus backend, one AudioBridge room fed with the bus and one forwarder per speaker. A speaker
+   * is answered once its forwarder runs (RTP has no answer of its own); a room or forwarder that fails fails its
+   * speakers with the reason.
+   */
+  private async feedRtpSpeakers(running: Running, speakers: { contact: Contact; route: RtpRoute }[], janusUrl: Map<string, string>): Promise<void> {
+    const byBackend = new Map<string, { contact: Contact; route: RtpRoute }[]>();
+    for (const s of speakers) byBackend.set(s.route.backendId, [...(byBackend.get(s.route.backendId) ?? []), s]);
+    await Promise.all(
+      [...byBackend].map(async ([backendId, list]) => {
+        for (const { contact } of list) this.setRtpDelivery(running, contact.id, 'calling', null, null);
+        const server = janusUrl.get(backendId);
+        if (!server) {
+          for (const { contact } of list) this.setRtpDelivery(running, contact.id, 'ended', 'failed', `Janus 后端 ${backendId} 不存在或已停用`);
+          return;
+        }
+        const feed = new AudioBridgeFeed((this.janusPool ??= createJanusSessionPool()), server);
+        running.feeds.push(feed);
+        try {
+          await feed.open(this.phone.audio.createBusFeed(running.view.id), `应急广播 ${running.view.groupName}`);
+        } catch (err) {
+          for (const { contact } of list) this.setRtpDelivery(running, contact.id, 'ended', 'failed', `AudioBridge：${errorText(err)}`);
+          return;
+        }
+        await Promise.all(
+          list.map(async ({ contact, route }) => {
+            const target = `RTP ${route.host}:${route.port}（${route.codec.toUpperCase()}）`;
+            try {
+              await feed.forward(route);
+              this.setRtpDelivery(running, contact.id, 'answered', null, target);
+            } catch (err) {
+              this.setRtpDelivery(running, contact.id, 'ended', 'failed', `${target}：${errorText(err)}`);
+            }
+          }),
+        );
+      }),
+    );
+  }
+
+  private setRtpDelivery(running: Running, endpointId: string, state: DeliveryState, outcome: CallOutcome | null, reason: string | null): void {
+    const now = Date.now();
+    const endpoints = running.view.endpoints.map((e) => {
+      if (e.endpointId !== endpointId || e.state === 'ended') return e;
+      const answeredAt = state === 'answered' ? now : e.answeredAt;
+      this.reports.push({
+        broadcastId: running.view.id,
+        endpointId,
+        state,
+        callId: null,
+        answeredAt,
+        endedAt: state === 'ended' ? now : null,
+        outcome: state === 'ended' ? (outcome ?? (answeredAt !== null ? 'answered' : 'failed')) : null,
+        reason: reason ?? e.reason,
+      });
+      return { ...e, state, answeredAt, outcome: state === 'ended' ? (outcome ?? (answeredAt !== null ? 'answered' : 'failed')) : null, reason: reason ?? e.reason };
+    });
+    this.patch(running, { endpoints });
+  }
+
+  /** Ends the RTP speakers' part: their deliveries end (answered ones as delivered) and the rooms go. */
+  private async closeFeeds(running: Running): Promise<void> {
+    for (const e of running.view.endpoints) {
+      if (e.callId === null && e.state !== 'ended' && e.state !== 'pending') this.setRtpDelivery(running, e.endpointId, 'ended', e.answeredAt !== null ? 'answered' : 'cancelled', null);
+    }
+    await Promise.all(running.feeds.map((f) => f.close()));
+    running.feeds = [];
   }
 
   /** The broadcast's calls (legs carry the broadcast id as their group). */
@@ -299,6 +386,7 @@ export class BroadcastEngine implements Disposable {
     const id = running.view.id;
     this.phone.audio.setTalking(id, false);
     await Promise.all(this.legsOf(running).map((c) => this.phone.hangup(c.id)));
+    await this.closeFeeds(running);
     await this.waitCallsEnded(running, 5000);
     await this.stopRecording(running);
     this.phone.audio.releaseBus(id);

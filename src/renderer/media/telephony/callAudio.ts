@@ -46,6 +46,8 @@ type Bus = {
   /** What went out, for the broadcast's recording. */
   rec: MediaStreamAudioDestinationNode;
   players: Set<AudioBufferSourceNode>;
+  /** Other consumers of the bus (a Janus AudioBridge feed): one destination each. */
+  feeds: MediaStreamAudioDestinationNode[];
 };
 
 export class CallAudio {
@@ -227,7 +229,19 @@ export class CallAudio {
     rec.channelCount = 1;
     analyser.connect(rec);
     this.keepAlive?.connect(rec);
-    this.buses.set(id, { input, talkGate, micSource: null, analyser, rec, players: new Set() });
+    this.buses.set(id, { input, talkGate, micSource: null, analyser, rec, players: new Set(), feeds: [] });
+  }
+
+  /** A stream of what goes out on a bus, for another sender (a Janus AudioBridge room); ends with the bus. */
+  createBusFeed(id: string): MediaStream {
+    const bus = this.buses.get(id);
+    if (!bus || !this.ctx) throw new Error(`no broadcast bus ${id}`);
+    const out = this.ctx.createMediaStreamDestination();
+    out.channelCount = 1;
+    bus.analyser.connect(out);
+    this.keepAlive?.connect(out);
+    bus.feeds.push(out);
+    return out.stream;
   }
 
   /** The microphone into a bus, behind its push-to-talk gate (opens the microphone if need be). */
@@ -300,12 +314,14 @@ export class CallAudio {
       }
     }
     for (const node of [bus.micSource, bus.talkGate, bus.input, bus.analyser]) node?.disconnect();
-    try {
-      this.keepAlive?.disconnect(bus.rec);
-    } catch {
-      // already disconnected
+    for (const dest of [bus.rec, ...bus.feeds]) {
+      try {
+        this.keepAlive?.disconnect(dest);
+      } catch {
+        // already disconnected
+      }
+      for (const t of dest.stream.getTracks()) t.stop();
     }
-    for (const t of bus.rec.stream.getTracks()) t.stop();
     this.stopWhenIdle();
   }
 
