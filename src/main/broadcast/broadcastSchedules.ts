@@ -1,6 +1,7 @@
 import { ConsoleError } from '../../shared/contract/rpc';
 import type { BroadcastDue, BroadcastSchedule, SaveScheduleInput, ScheduleRecurrence } from '../../shared/domain/broadcast';
 import { Emitter, type Disposable } from '../../shared/lifecycle';
+import { localDateTime } from '../../shared/localTime';
 import type { Db } from '../services/store';
 
 type ScheduleRow = {
@@ -86,7 +87,7 @@ export class BroadcastSchedules implements Disposable {
   save(input: SaveScheduleInput): BroadcastSchedule {
     const now = this.clock.now();
     if (input.firstAt < now + MIN_LEAD_MS) {
-      throw new ConsoleError('bad-request', `定时时间已过或太近（${formatTime(input.firstAt)}），请选择至少 ${MIN_LEAD_MS / 1000} 秒之后的时间`);
+      throw new ConsoleError('bad-request', `定时时间已过或太近（${localDateTime(input.firstAt)}），请选择至少 ${MIN_LEAD_MS / 1000} 秒之后的时间`);
     }
     this.db
       .prepare(
@@ -177,10 +178,4 @@ function toSchedule(r: ScheduleRow): BroadcastSchedule {
     lastFiredAt: r.last_fired_at,
     createdAt: r.created_at,
   };
-}
-
-function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -6,6 +6,7 @@ import { MAX_CALL_RECORDING_READ_BYTES, type CallRecord, type CallRecordingEntry
 import { safeFileLabel } from '../services/mediaLibrary';
 import { fileError, fsyncDir, isErrno, removeQuietly } from '../services/pieceWriter';
 import { audioExtension } from '../services/audioRecordings';
+import { localDateTime } from '../../shared/localTime';
 
 /** Most bytes of recordings one export takes (the zip also goes back over the wire as base64). */
 export const MAX_EXPORT_BYTES = 8 * MAX_CALL_RECORDING_READ_BYTES;
@@ -57,11 +58,11 @@ export async function exportCallRecordings(mediaDir: string, items: readonly Exp
     const at = call?.startedAt ?? recording.startedAt;
     const caller = call ? partyLabel(call.caller) : '';
     const callee = call ? partyLabel(call.callee) : '';
-    const base = `${readableTime(at).replace(/:/g, '.')} ${safeFileLabel(caller) || '未知'}→${safeFileLabel(callee) || '未知'}`;
+    const base = `${localDateTime(at).replace(/:/g, '.')} ${safeFileLabel(caller) || '未知'}→${safeFileLabel(callee) || '未知'}`;
     const name = uniqueName(used, base, audioExtension(recording.mimeType));
     zip.addFile(recording.path, name, { compress: false, mtime: new Date(recording.endedAt ?? recording.startedAt) });
     manifest.push([
-      readableTime(at),
+      localDateTime(at),
       call ? (DIRECTION[call.direction] ?? call.direction) : '',
       call ? (KIND[call.kind] ?? call.kind) : '',
       caller,
@@ -106,16 +107,9 @@ function partyLabel(p: { number: string; name: string | null }): string {
   return p.name && p.name !== p.number ? `${p.name} ${p.number}` : p.number;
 }
 
-/** `2026-03-15 14:23:01`, local time. */
-function readableTime(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
 /** `20260315-142301`, local time. */
 function stamp(at: number): string {
-  return readableTime(at).replace(/[-:]/g, '').replace(' ', '-');
+  return localDateTime(at).replace(/[-:]/g, '').replace(' ', '-');
 }
 
 /** Talk time (answer to end) as `m:ss` or `h:mm:ss`; 0:00 for calls never answered. */

@@ -1,5 +1,6 @@
 import type { BroadcastRecord, BroadcastState, DeliveryState } from '../../../shared/domain/broadcast';
 import type { Contact } from '../../../shared/domain/telephony';
+import { localDateTime } from '../../../shared/localTime';
 import { formatDuration } from '../../media/telephony/callOutcome';
 
 /** Roles that are broadcast devices (listed first when a broadcast group is edited). */
@@ -26,8 +27,4 @@ export function reached(r: BroadcastRecord): { answered: number; total: number }
   return { answered: r.deliveries.filter((d) => d.answeredAt !== null).length, total: r.deliveries.length };
 }
 
-export function timeText(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+export const timeText = localDateTime;
