@@ -82,6 +82,8 @@ async function boot(): Promise<void> {
       store.dispatch(consoleApi.util.invalidateTags(['Broadcasts', 'Schedules']));
     }
   });
+  // A schedule fired (here or on another console): its state and the records change.
+  api.onBroadcastDue(() => store.dispatch(consoleApi.util.invalidateTags(['Broadcasts', 'Schedules'])));
   window.addEventListener('pagehide', () => {
     broadcast.dispose();
     phone.dispose();

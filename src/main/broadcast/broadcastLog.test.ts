@@ -72,6 +72,20 @@ function step(endpointId: string, extra: Partial<ReportDeliveryInput> = {}): Rep
 }
 
 describe('BroadcastLog.start', () => {
+  it('one firing of a schedule starts one broadcast, however many consoles heard it; the next firing starts again', () => {
+    const { db } = stores.fresh();
+    const { group, members } = setup(db);
+    let now = T0;
+    const log = new BroadcastLog(db, () => now);
+    const ctx = { operator: '值班员', group, members, clip: CLIP };
+    log.start(input({ id: 'bc-console1', scheduleId: 'sch1', dueAt: T0 - 300 }), ctx);
+    expect(code(() => log.start(input({ id: 'bc-console2', scheduleId: 'sch1', dueAt: T0 - 300 }), ctx))).toBe('conflict');
+    // The same id again is a retry, not a second claim.
+    expect(log.start(input({ id: 'bc-console1', scheduleId: 'sch1', dueAt: T0 - 300 }), ctx).id).toBe('bc-console1');
+    now = T0 + 86_400_000;
+    expect(log.start(input({ id: 'bc-nextday', scheduleId: 'sch1', dueAt: now - 100 }), ctx).id).toBe('bc-nextday');
+  });
+
   it('opens a running record with one pending delivery per member, in group order, names and numbers copied in', () => {
     const { db } = stores.fresh();
     const { directory, group, members } = setup(db);

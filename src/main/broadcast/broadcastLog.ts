@@ -49,6 +49,9 @@ type DeliveryRow = {
   reason: string | null;
 };
 
+/** Consoles' clocks against the host's: a firing is claimed by any broadcast of its schedule started since about its time. */
+const FIRING_CLOCK_SLACK_MS = 2000;
+
 const RANK: Record<DeliveryState, number> = { pending: 0, calling: 1, answered: 2, ended: 3 };
 
 const SELECT_JOINED = `
@@ -75,6 +78,12 @@ export class BroadcastLog {
   start(input: StartBroadcastInput, ctx: { operator: string; group: ContactGroup; members: readonly Contact[]; clip: BroadcastClip | null }): BroadcastRecord {
     return this.db.transaction(() => {
       if (this.row(input.id)) return this.get(input.id);
+      if (input.scheduleId !== null && input.dueAt != null) {
+        const claimed = this.db
+          .prepare('SELECT 1 FROM broadcasts WHERE schedule_id = ? AND started_at >= ?')
+          .get(input.scheduleId, input.dueAt - FIRING_CLOCK_SLACK_MS);
+        if (claimed) throw new ConsoleError('conflict', '该定时广播已由其他调度台处理');
+      }
       const source = input.source;
       this.db
         .prepare(

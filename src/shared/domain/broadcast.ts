@@ -106,6 +106,8 @@ export const startBroadcastInputSchema = z
     source: broadcastSourceSchema,
     /** The schedule that fired it, if any. */
     scheduleId: idSchema.nullable(),
+    /** The firing's time: one firing starts one broadcast, however many consoles heard it. */
+    dueAt: z.number().int().nullable().optional(),
   })
   .strict();
 export type StartBroadcastInput = z.infer<typeof startBroadcastInputSchema>;

@@ -38,7 +38,9 @@ export function ComposePanel({ groups, groupId, onGroup, onSchedule, busy }: Pro
   const [upload, { isLoading: uploading }] = useUploadClipMutation();
   const [deleteClip] = useDeleteClipMutation();
   const preview = useBlobAudioPlayer(t('phone.rec.playFailed'), 'clip-audio');
-  const clip = clips.find((c) => c.id === clipId) ?? null;
+  const picked = clips.find((c) => c.id === clipId) ?? null;
+  // On the TTS tab only speech made from the text as it stands plays (edited text must be made again).
+  const clip = mode === 'tts' && picked && (picked.kind !== 'tts' || picked.text !== text.trim()) ? null : picked;
 
   const errorOf = (result: { error?: unknown }) => (result.error ? ((result.error as { message?: string }).message ?? String(result.error)) : null);
 

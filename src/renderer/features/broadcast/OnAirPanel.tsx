@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Button, Empty, Progress, Switch, Table, Tag } from 'antd';
 import { AudioOutlined, PoweroffOutlined } from '@ant-design/icons';
 import type { EndpointView } from '../../media/broadcast/broadcastEngine';
@@ -41,29 +41,37 @@ export function OnAirPanel() {
   const active = useAppSelector(selectActiveBroadcast);
   const live = active !== null && active.phase !== 'ended';
   const now = useNow(live, 500);
-  const [latched, setLatched] = useState(false);
   const isLive = active?.source.kind === 'live';
 
-  // Space bar is push-to-talk while a live broadcast runs (not while typing in a field).
+  // Space bar is push-to-talk while a live broadcast runs (not while typing in a field); leaving the window lets go.
   useEffect(() => {
     if (!live || !isLive) return;
     const typing = (e: KeyboardEvent) => e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
     const down = (e: KeyboardEvent) => {
       if (e.code === 'Space' && !e.repeat && !typing(e)) {
         e.preventDefault();
-        engine.setTalking(true);
+        engine.pushToTalk(true);
       }
     };
     const up = (e: KeyboardEvent) => {
-      if (e.code === 'Space' && !typing(e)) engine.setTalking(latched);
+      if (e.code === 'Space' && !typing(e)) engine.pushToTalk(false);
+    };
+    const release = () => engine.pushToTalk(false);
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') release();
     };
     window.addEventListener('keydown', down);
     window.addEventListener('keyup', up);
+    window.addEventListener('blur', release);
+    document.addEventListener('visibilitychange', hidden);
     return () => {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
+      window.removeEventListener('blur', release);
+      document.removeEventListener('visibilitychange', hidden);
+      release();
     };
-  }, [engine, live, isLive, latched]);
+  }, [engine, live, isLive]);
 
   if (!active) {
     return (
@@ -121,19 +129,16 @@ export function OnAirPanel() {
               danger={active.talking}
               size="large"
               icon={<AudioOutlined />}
-              onPointerDown={() => engine.setTalking(true)}
-              onPointerUp={() => engine.setTalking(latched)}
-              onPointerLeave={() => engine.setTalking(latched)}
+              onPointerDown={() => engine.pushToTalk(true)}
+              onPointerUp={() => engine.pushToTalk(false)}
+              onPointerLeave={() => engine.pushToTalk(false)}
               data-testid="broadcast-ptt"
             >
               {t('broadcast.ptt')}
             </Button>
             <Switch
-              checked={latched}
-              onChange={(on) => {
-                setLatched(on);
-                engine.setTalking(on);
-              }}
+              checked={active.latched}
+              onChange={(on) => engine.setLatched(on)}
               checkedChildren={t('broadcast.latch')}
               unCheckedChildren={t('broadcast.latch')}
               data-testid="broadcast-latch"

@@ -32,7 +32,12 @@ export function SchedulesPanel({ groups, clips, draft, onDraft }: Props) {
   const clipName = (id: string) => clips.find((c) => c.id === id)?.name ?? id;
 
   const submit = async () => {
-    const v = await form.validateFields();
+    let v: FormValues;
+    try {
+      v = await form.validateFields();
+    } catch {
+      return; // the form shows what is missing
+    }
     const result = await save({
       id: `s-${crypto.randomUUID().slice(0, 8)}`,
       name: v.name.trim(),
@@ -69,7 +74,14 @@ export function SchedulesPanel({ groups, clips, draft, onDraft }: Props) {
       width: 100,
       render: (_: unknown, s: BroadcastSchedule) =>
         s.state === 'active' ? (
-          <Popconfirm title={t('broadcast.schedule.cancelConfirm', { name: s.name })} onConfirm={() => void cancel(s.id)}>
+          <Popconfirm
+            title={t('broadcast.schedule.cancelConfirm', { name: s.name })}
+            onConfirm={() =>
+              void cancel(s.id).then((r) => {
+                if ('error' in r) message.error((r.error as { message?: string }).message ?? String(r.error));
+              })
+            }
+          >
             <Button size="small" danger icon={<StopOutlined />} data-testid="schedule-cancel">
               {t('broadcast.schedule.cancel')}
             </Button>

@@ -2,6 +2,7 @@ import type { JanusJS } from 'janus-gateway';
 import type { RtpCodec } from '../../../shared/domain/broadcast';
 import type { JanusSession, JanusSessionPool } from '../janusSession';
 import type { Lease } from '../sessionPool';
+import { Emitter } from '../../../shared/lifecycle';
 
 const STEP_TIMEOUT_MS = 8000;
 
@@ -20,6 +21,10 @@ export class AudioBridgeFeed {
   private closed = false;
   private readonly waiters = new Map<string, { resolve: (msg: JanusJS.Message, jsep?: JanusJS.JSEP) => void; reject: (err: Error) => void }>();
   private lostReason: string | null = null;
+  private opened = false;
+  private readonly lost = new Emitter<string>();
+  /** The room's media or session died after open() (Janus gone, ICE failed): the speakers no longer hear it. */
+  readonly onLost = this.lost.event;
 
   constructor(
     private readonly pool: JanusSessionPool,
@@ -30,14 +35,23 @@ export class AudioBridgeFeed {
   async open(stream: MediaStream, description: string): Promise<void> {
     const track = stream.getAudioTracks()[0];
     if (!track) throw new Error('广播音频流没有音轨');
-    this.lease = await withTimeout(this.pool.acquire({ server: this.server, iceServers: [] }), `连接 Janus ${this.server}`);
-    this.lease.onLost((reason) => (this.lostReason = reason));
+    const acquiring = this.pool.acquire({ server: this.server, iceServers: [] });
+    try {
+      this.lease = await withTimeout(acquiring, `连接 Janus ${this.server}`);
+    } catch (err) {
+      acquiring.then((late) => late.dispose()).catch(() => undefined); // a lease that arrives after the timeout goes back
+      throw err;
+    }
+    this.lease.onLost((reason) => this.loseWith(reason));
+    await this.checkOpen();
     const media = new Promise<void>((resolve, reject) => {
       this.waiters.set('webrtc', { resolve: () => resolve(), reject });
     });
+    media.catch(() => undefined); // awaited below; a failure before then is reported by the step that failed
+    const lease = this.lease;
     this.handle = await withTimeout(
       new Promise<JanusJS.PluginHandle>((resolve, reject) => {
-        this.lease!.session.attach({
+        lease.session.attach({
           plugin: 'janus.plugin.audiobridge',
           opaqueId: `mdc-broadcast-${crypto.randomUUID().slice(0, 8)}`,
           success: resolve,
@@ -45,18 +59,20 @@ export class AudioBridgeFeed {
           onmessage: (msg, jsep) => this.onMessage(msg, jsep),
           webrtcState: (up) => {
             if (up) this.settle('webrtc', { audiobridge: 'media' } as unknown as JanusJS.Message);
-            else this.fail('webrtc', new Error('Janus 断开了广播媒体连接'));
+            else this.loseWith('Janus 断开了广播媒体连接');
           },
           iceState: (state) => {
-            if (state === 'failed') this.fail('webrtc', new Error('到 Janus 的媒体连接失败（ICE failed）'));
+            if (state === 'failed') this.loseWith('到 Janus 的媒体连接失败（ICE failed）');
           },
         });
       }),
       '连接 AudioBridge 插件',
     );
+    await this.checkOpen();
     const room = 100_000_000 + Math.floor(Math.random() * 900_000_000);
     await this.request({ request: 'create', room, permanent: false, is_private: true, sampling_rate: 16000, description: description.slice(0, 60) });
     this.room = room;
+    await this.checkOpen();
     const joined = this.expect('joined');
     this.handle.send({ message: { request: 'join', room, display: '调度台广播', muted: false } });
     await withTimeout(joined, '加入 AudioBridge 房间');
@@ -75,6 +91,23 @@ export class AudioBridgeFeed {
     const answer = await withTimeout(answered, '等待 Janus 应答');
     if (answer.jsep) this.handle.handleRemoteJsep({ jsep: answer.jsep });
     await withTimeout(media, '建立到 Janus 的媒体连接');
+    await this.checkOpen();
+    this.opened = true;
+  }
+
+  /** Stops open() between its steps once the feed was closed, cleaning up what the steps so far made. */
+  private async checkOpen(): Promise<void> {
+    if (!this.closed) return;
+    await this.teardown();
+    throw new Error('广播已结束');
+  }
+
+  /** Before open() finished: the waiting step fails with it. After: the feed is lost (onLost). */
+  private loseWith(reason: string): void {
+    if (this.closed || this.lostReason) return;
+    this.lostReason = reason;
+    if (this.opened) this.lost.fire(reason);
+    else for (const key of [...this.waiters.keys()]) this.fail(key, new Error(reason));
   }
 
   /** Starts forwarding the room to a speaker; resolves with the forwarder's id. */
@@ -90,9 +123,23 @@ export class AudioBridgeFeed {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const handle = this.handle;
-    if (handle && this.room !== null && !this.lostReason) {
-      await this.request({ request: 'destroy', room: this.room }).catch(() => undefined);
+    await this.teardown();
+    for (const [key, w] of this.waiters) w.reject(new Error(`AudioBridge 已关闭（${key}）`));
+    this.waiters.clear();
+    this.lost.dispose();
+  }
+
+  /** Whatever exists so far goes: the room (with its forwarders), our handle, the session lease. Idempotent. */
+  private async teardown(): Promise<void> {
+    const { handle, room, lease } = this;
+    this.handle = null;
+    this.room = null;
+    this.lease = null;
+    if (handle && room !== null && !this.lostReason) {
+      await new Promise<void>((resolve) => {
+        handle.send({ message: { request: 'destroy', room }, success: () => resolve(), error: () => resolve() });
+        setTimeout(resolve, 2000);
+      });
     }
     try {
       handle?.hangup(false);
@@ -100,9 +147,7 @@ export class AudioBridgeFeed {
     } catch {
       // already gone
     }
-    this.lease?.dispose();
-    for (const [key, w] of this.waiters) w.reject(new Error(`AudioBridge 已关闭（${key}）`));
-    this.waiters.clear();
+    lease?.dispose();
   }
 
   private request(message: Record<string, unknown> & { request: string }): Promise<Record<string, unknown>> {

@@ -2,6 +2,7 @@ import { Invitation, Inviter, SessionState, Web, type Core, type Session } from 
 import type { ConsoleApi } from '../../../shared/contract/consoleApi';
 import type { CallKind, CallOutcome, CallReport, Contact, SipAccount } from '../../../shared/domain/telephony';
 import { Emitter, type Disposable } from '../../../shared/lifecycle';
+import { delay, errorText } from '../../../shared/waiting';
 import { TileRecorder } from '../tileRecorder';
 import { bytesToBase64 } from '../snapshot';
 import { CallAudio } from './callAudio';
@@ -764,14 +765,6 @@ function readStats(report: RTCStatsReport): CallStats {
   });
   if (codecId) stats.codec = (codecs.get(codecId) ?? '').replace(/^audio\//, '') || null;
   return stats;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function partyText(v: CallView): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CallReport } from '../../../shared/domain/telephony';
+import { ConsoleError } from '../../../shared/contract/rpc';
 import { ReportQueue } from './reportQueue';
 
 function report(id: string, state: CallReport['state']): CallReport {
@@ -64,5 +65,29 @@ describe('ReportQueue', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('ReportQueue refusals', () => {
+  it('drops a report the host refuses as wrong, warns, and goes on with the next; retries one the host could not take', async () => {
+    const sent: string[] = [];
+    const warnings: string[] = [];
+    let unavailable = 1;
+    const q = new ReportQueue<CallReport>(
+      async (r) => {
+        if (r.id === 'call-bad1') throw new ConsoleError('bad-request', 'reason too long');
+        if (r.id === 'call-away' && unavailable-- > 0) throw new ConsoleError('unavailable', 'host restarting');
+        sent.push(r.id);
+      },
+      (m) => warnings.push(m),
+      5,
+    );
+    q.push(report('call-bad1', 'ended'));
+    q.push(report('call-away', 'ended'));
+    q.push(report('call-good', 'ended'));
+    await q.drained();
+    expect(sent).toEqual(['call-away', 'call-good']);
+    expect(warnings[0]).toContain('已放弃');
+    expect(warnings[1]).toContain('正在重试');
   });
 });

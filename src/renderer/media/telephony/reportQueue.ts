@@ -1,7 +1,17 @@
+import { ConsoleError } from '../../../shared/contract/rpc';
+
+/** Errors that say the report itself is wrong (not that the host is away). */
+const REFUSALS = new Set(['bad-request', 'not-found', 'conflict', 'unknown-method']);
+
+function isRefusal(err: unknown): boolean {
+  return err instanceof ConsoleError && REFUSALS.has(err.code);
+}
+
 /**
  * Reports on their way to the Node side (call steps, broadcast deliveries), in order, none lost: a report that
  * fails (host restarting, socket down) is retried after a pause until it is stored; later reports wait behind it.
- * Only the newest pending report of a thing (same key) is kept: it carries the thing's whole state.
+ * Only the newest pending report of a thing (same key) is kept: it carries the thing's whole state. A report the
+ * host refuses as wrong (bad request, unknown record, conflict) is dropped with a warning instead of blocking the rest.
  */
 export class ReportQueue<T extends object = { id: string }> {
   private readonly pending: T[] = [];
@@ -51,10 +61,16 @@ export class ReportQueue<T extends object = { id: string }> {
         await this.send(report);
         failures = 0;
       } catch (err) {
-        failures++;
-        if (failures === 1) this.onRetry(`${this.noun}暂未保存，正在重试：${err instanceof Error ? err.message : String(err)}`);
-        await new Promise((r) => setTimeout(r, this.retryMs));
-        continue;
+        const message = err instanceof Error ? err.message : String(err);
+        if (isRefusal(err)) {
+          // The host read it and said no: sending it again would be refused again and hold every later report back.
+          this.onRetry(`${this.noun}未能保存（已放弃这一条）：${message}`);
+        } else {
+          failures++;
+          if (failures === 1) this.onRetry(`${this.noun}暂未保存，正在重试：${message}`);
+          await new Promise((r) => setTimeout(r, this.retryMs));
+          continue;
+        }
       }
       this.pending.shift();
       for (let i = this.waiters.length - 1; i >= 0; i--) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../telephony/phoneEngine';
-import { deliveryOf, type EndpointView } from './broadcastEngine';
+import { deliveryOf, movedTo, reportOf, type EndpointView } from './deliveries';
 
-const endpoint: EndpointView = { endpointId: 'lab-7001', name: '音柱', number: '7001', mineName: null, state: 'pending', callId: null, answeredAt: null, outcome: null, reason: null };
+const endpoint: EndpointView = { endpointId: 'lab-7001', name: '音柱', number: '7001', mineName: null, state: 'pending', callId: null, answeredAt: null, endedAt: null, outcome: null, reason: null };
 
 function call(patch: Partial<CallView>): CallView {
   return {
@@ -54,5 +54,20 @@ describe('deliveryOf (an endpoint of a broadcast, from its call)', () => {
   it('still ringing when the broadcast ended: not answered (not "cancelled")', () => {
     expect(deliveryOf(endpoint, call({ state: 'ended', endedAt: 9, outcome: 'cancelled' }), true)).toMatchObject({ outcome: 'no-answer', reason: '广播结束时仍未接听' });
     expect(deliveryOf(endpoint, call({ state: 'ended', endedAt: 9, outcome: 'cancelled' }), false)).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('an RTP speaker moves by itself: answered once forwarding, ended as delivered or failed', () => {
+    const answered = movedTo(endpoint, 'answered', null, 'RTP 198.18.0.2:5102', 100);
+    expect(answered).toMatchObject({ state: 'answered', answeredAt: 100, reason: 'RTP 198.18.0.2:5102' });
+    expect(movedTo(answered, 'ended', null, null, 200)).toMatchObject({ state: 'ended', endedAt: 200, outcome: 'answered' });
+    expect(movedTo(endpoint, 'ended', null, 'Janus 不可达', 200)).toMatchObject({ outcome: 'failed', reason: 'Janus 不可达' });
+  });
+
+  it('a report carries the end only once ended, and a reason no longer than the contract takes', () => {
+    const ended = deliveryOf(endpoint, call({ state: 'ended', endedAt: 9, outcome: 'busy', reason: `486 ${'x'.repeat(400)}` }), false);
+    const r = reportOf('b1', ended);
+    expect(r).toMatchObject({ broadcastId: 'b1', endpointId: 'lab-7001', state: 'ended', endedAt: 9, outcome: 'busy' });
+    expect(r.reason).toHaveLength(200);
+    expect(reportOf('b1', deliveryOf(endpoint, call({ state: 'ringing' }), false))).toMatchObject({ state: 'calling', endedAt: null, outcome: null });
   });
 });
