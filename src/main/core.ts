@@ -257,11 +257,16 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return saved;
     },
     deleteContact: async ({ id }) => {
+      broadcast.checkDirectoryChange((c) => c !== id);
       const { found, removedGroups } = directory.deleteContact(id);
       if (found) audit.record(actor, 'contact.delete', id, removedGroups.length ? { removedGroups } : null);
       return null;
     },
     importContacts: async ({ contacts, replace }) => {
+      if (replace) {
+        const kept = new Set(contacts.map((c) => c.id));
+        broadcast.checkDirectoryChange((c) => kept.has(c));
+      }
       const { count, removedGroups } = directory.importContacts(contacts, replace);
       audit.record(actor, 'contact.import', null, { count, replace, ...(removedGroups.length ? { removedGroups } : {}) });
       return { count };

@@ -39,6 +39,11 @@ export type BroadcastRequestName =
 export type BroadcastService = {
   handlers: Pick<ConsoleHandlers, BroadcastRequestName>;
   schedules: BroadcastSchedules;
+  /**
+   * Refuses a directory change that would leave a broadcast group an active schedule plays to without members (the
+   * group would go with its last member and the schedule would fire into nothing). `remaining`: contact ids kept.
+   */
+  checkDirectoryChange(remaining: (contactId: string) => boolean): void;
 };
 
 /**
@@ -175,5 +180,11 @@ export function createBroadcastService(deps: {
       return null;
     },
   };
-  return { handlers, schedules };
+  const checkDirectoryChange = (remaining: (contactId: string) => boolean) => {
+    for (const group of directory.broadcastGroups.list()) {
+      if (group.memberIds.some(remaining)) continue;
+      inUse({ groupId: group.id }, `广播分组「${group.name}」的终端将全部删除，该分组`);
+    }
+  };
+  return { handlers, schedules, checkDirectoryChange };
 }

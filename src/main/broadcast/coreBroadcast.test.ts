@@ -78,6 +78,20 @@ describe('broadcast groups through the core', () => {
     await ok(c.dispatch('deleteContact', { id: 'spk3' }));
     expect(await ok(c.dispatch('listBroadcastGroups', {}))).toEqual([{ id: 'bg1', name: '主井广播组', memberIds: ['spk1', 'spk2'] }]);
   });
+
+  it('refuses to delete the last members of a group an active schedule plays to (the schedule would fire into nothing)', async () => {
+    const { core: c } = await withGroup();
+    const clip = await synthesize(c);
+    await ok(c.dispatch('saveBroadcastGroup', { id: 'bg2', name: '风井组', memberIds: ['spk3'] }));
+    await ok(c.dispatch('saveSchedule', schedule({ groupId: 'bg2', clipId: clip.id })));
+    expect(await refused(c.dispatch('deleteContact', { id: 'spk3' }), 'conflict')).toContain('交接班提醒');
+    expect(await refused(c.dispatch('importContacts', { contacts: DIRECTORY.slice(0, 2), replace: true }), 'conflict')).toContain('风井组');
+    // A member of a group that keeps others may go; after the schedule is cancelled, the last one may too.
+    await ok(c.dispatch('deleteContact', { id: 'spk1' }));
+    await ok(c.dispatch('cancelSchedule', { id: 'sch1' }));
+    await ok(c.dispatch('deleteContact', { id: 'spk3' }));
+    expect(await ok(c.dispatch('listBroadcastGroups', {}))).toEqual([{ id: 'bg1', name: '主井广播组', memberIds: ['spk2'] }]);
+  });
 });
 
 describe('clips through the core', () => {
