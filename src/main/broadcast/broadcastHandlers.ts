@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ConsoleHandlers } from '../../shared/contract/consoleApi';
 import { ConsoleError } from '../../shared/contract/rpc';
@@ -76,7 +77,21 @@ export function createBroadcastService(deps: {
   if (interrupted > 0) log.warn({ interrupted }, 'closed broadcasts left running by an earlier run as interrupted');
   const recovered = recordings.recoverUnfinished();
   if (recovered > 0) log.warn({ recovered }, 'closed broadcast recordings left open by an earlier run');
-  const schedules = new BroadcastSchedules(db);
+  const schedules = new BroadcastSchedules(db, undefined, (due) => {
+    // Recorded as failed (its endpoints never reached), so 广播记录 shows the missed emergency broadcast.
+    try {
+      const group = directory.broadcastGroups.get(due.groupId);
+      if (!group) throw new ConsoleError('not-found', `广播分组不存在: ${due.groupId}`);
+      const clip = clips.get(due.clipId);
+      const byId = new Map(directory.listContacts().map((c) => [c.id, c]));
+      const input = { id: randomUUID(), groupId: group.id, source: { kind: 'clip' as const, clipId: clip.id, repeat: due.repeat }, scheduleId: due.scheduleId, dueAt: due.dueAt };
+      broadcasts.start(input, { operator: actor, group, members: group.memberIds.flatMap((id) => byId.get(id) ?? []), clip });
+      broadcasts.finish(input.id, 'failed', '定时广播到时没有运行中的调度台，未播出');
+      log.warn({ schedule: due.scheduleId, name: due.name }, 'a scheduled broadcast fired with no console open');
+    } catch (err) {
+      log.error({ schedule: due.scheduleId, err: err instanceof Error ? err.message : String(err) }, 'a scheduled broadcast fired with no console open and could not be recorded');
+    }
+  });
   const { missed } = schedules.start();
   if (missed > 0) log.warn({ missed }, 'one-off broadcast schedules passed while the console was not running');
 

@@ -52,6 +52,8 @@ export class BroadcastSchedules implements Disposable {
   constructor(
     private readonly db: Db,
     private readonly clock: ScheduleClock = realClock,
+    /** A firing no console listened for (none was open). */
+    private readonly unheard?: (due: BroadcastDue) => void,
   ) {}
 
   /** Settles what was missed while stopped and arms the timer. */
@@ -138,7 +140,11 @@ export class BroadcastSchedules implements Disposable {
         fired.push({ scheduleId: row.id, name: row.name, groupId: row.group_id, clipId: row.clip_id, repeat: row.repeat, dueAt: row.next_at });
       }
     })();
-    for (const due of fired) this.due.fire(due);
+    for (const due of fired) {
+      // No console window listens: nobody will play it, and the centre must see that it did not go out.
+      if (this.due.size === 0) this.unheard?.(due);
+      else this.due.fire(due);
+    }
     this.arm();
   }
 

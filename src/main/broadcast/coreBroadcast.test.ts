@@ -255,4 +255,18 @@ describe('schedules through the core', () => {
     expect(stored).toMatchObject({ id: 'sch1', state: 'done', nextAt: null });
     expect(stored?.lastFiredAt).toBeGreaterThanOrEqual(firstAt);
   }, 20_000);
+
+  it('a schedule that fires with no console listening is recorded as a failed broadcast, every endpoint not reached', async () => {
+    const { core: c } = await withGroup();
+    const clip = await synthesize(c, '交接班时间到');
+    const firstAt = Date.now() + MIN_LEAD_MS + 400;
+    await ok(c.dispatch('saveSchedule', schedule({ clipId: clip.id, firstAt, recurrence: 'once' })));
+    await expect
+      .poll(async () => (await ok<BroadcastRecord[]>(c.dispatch('listBroadcasts', { limit: 10 }))).length, { timeout: 7_000, interval: 100 })
+      .toBe(1);
+    const [record] = await ok<BroadcastRecord[]>(c.dispatch('listBroadcasts', { limit: 10 }));
+    expect(record).toMatchObject({ scheduleId: 'sch1', state: 'failed', groupName: '主井广播组', clipName: clip.name });
+    expect(record?.reason).toContain('没有运行中的调度台');
+    expect(record?.deliveries.map((d) => d.outcome)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  }, 20_000);
 });
