@@ -236,4 +236,58 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'alarms: one table of normalised alarms (deduplicated by source and external id), full-text index, handling steps',
+    sql: `
+      CREATE TABLE alarms (
+        id TEXT PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        kind_name TEXT,
+        level INTEGER NOT NULL,
+        channel_id TEXT,
+        device_id TEXT,
+        reporter TEXT,
+        occurred_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        score REAL,
+        boxes TEXT NOT NULL,
+        description TEXT,
+        mine_id TEXT,
+        mine_name TEXT,
+        county TEXT,
+        linked INTEGER NOT NULL,
+        picture_path TEXT,
+        picture_mime TEXT,
+        picture_bytes INTEGER,
+        state TEXT NOT NULL,
+        handled_by TEXT,
+        handled_at INTEGER,
+        dismiss_reason TEXT,
+        UNIQUE (source_id, external_id)
+      );
+      -- Newest first, filtered by what the list filters on; (received_at, id) is the keyset.
+      CREATE INDEX alarms_received ON alarms(received_at DESC, id DESC);
+      CREATE INDEX alarms_state_received ON alarms(state, received_at DESC);
+      CREATE INDEX alarms_mine_received ON alarms(mine_id, received_at DESC);
+      CREATE INDEX alarms_county_received ON alarms(county, received_at DESC);
+      CREATE INDEX alarms_kind_received ON alarms(kind, received_at DESC);
+      CREATE INDEX alarms_category_received ON alarms(category, received_at DESC);
+      -- Chinese has no spaces: the indexed text is its characters and character pairs, space-separated.
+      CREATE VIRTUAL TABLE alarms_fts USING fts5(terms, content='', tokenize='unicode61');
+      -- Append-only handling steps (接警, 消警, notes), with who and when.
+      CREATE TABLE alarm_steps (
+        alarm_id TEXT NOT NULL REFERENCES alarms(id),
+        seq INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        reason TEXT,
+        PRIMARY KEY (alarm_id, seq)
+      );
+    `,
+  },
 ];

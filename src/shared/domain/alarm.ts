@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/**
+ * Alarms (警情): what AI boxes, devices, apps and video platforms report, normalised to one shape whatever the input
+ * (HTTP webhook with a per-source field mapping, MQTT, WVP, Hikvision callbacks), deduplicated by source and the
+ * source's own id, stored locally first (SQLite, the picture on disk) and handled by the operators
+ * (接警 accept / 消警 dismiss with a reason), every step an append-only record.
+ */
+
+/** Where an alarm comes from, as the seed's list separates them: 应用报警, 设备报警, 智能报警, 其他. */
+export const ALARM_CATEGORIES = ['app', 'device', 'ai', 'other'] as const;
+export const alarmCategorySchema = z.enum(ALARM_CATEGORIES);
+export type AlarmCategory = z.infer<typeof alarmCategorySchema>;
+
+/**
+ * The coal-mine alarm kinds the lab and the AI boxes of the region report (code → what the operator reads). Unknown
+ * codes are kept as they come (kind = the code, kindName = the source's own name if it has one).
+ */
+export const ALARM_KINDS = {
+  'off-post': '离岗',
+  'asleep-on-post': '睡岗',
+  overcrowding: '超员',
+  intrusion: '人员闯入',
+  'belt-crossing': '人员穿越皮带',
+  'belt-deviation': '皮带跑偏',
+  'large-coal': '大块煤',
+  'air-doors-open': '风门两道同时打开',
+  'smoke-fire': '烟火',
+  'no-helmet': '未戴安全帽',
+  'device-fault': '设备报警',
+  'one-key': '一键报警',
+} as const satisfies Record<string, string>;
+export type KnownAlarmKind = keyof typeof ALARM_KINDS;
+
+/** 1 一般 (general) … 4 特别重大 (most severe), as the regional tiers are counted. */
+export const alarmLevelSchema = z.number().int().min(1).max(4);
+
+/** A detection box in the picture, as fractions of its width and height (0..1), whatever the source's units. */
+export const alarmBoxSchema = z
+  .object({
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    w: z.number().min(0).max(1),
+    h: z.number().min(0).max(1),
+    label: z.string().max(64).nullable(),
+    score: z.number().min(0).max(1).nullable(),
+  })
+  .strict();
+export type AlarmBox = z.infer<typeof alarmBoxSchema>;
+
+/** new → accepted (接警) → dismissed (消警); new → dismissed. */
+export const alarmStateSchema = z.enum(['new', 'accepted', 'dismissed']);
+export type AlarmState = z.infer<typeof alarmStateSchema>;
+
+/** An alarm as an input hands it over, before it is stored (the receiver fills receivedAt). */
+export const alarmInputSchema = z
+  .object({
+    /** The configured input it came through (its id in the settings). */
+    sourceId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
+    /** The source's own id of this alarm: a repeated push with the same id is the same alarm (deduplicated). */
+    externalId: z.string().min(1).max(128),
+    category: alarmCategorySchema,
+    /** A code of ALARM_KINDS, or the source's own code. */
+    kind: z.string().min(1).max(64),
+    /** What the source calls it, when it names it (kept for unknown kinds). */
+    kindName: z.string().max(64).nullable(),
+    level: alarmLevelSchema,
+    /** The channel (catalogue id) it concerns, when the source names one we can map. */
+    channelId: z.string().max(128).nullable(),
+    /** The source's device or channel id as sent (GB/T 28181 20 digits, box serial …). */
+    deviceId: z.string().max(128).nullable(),
+    /** Who or what reported it (the box, an app user). */
+    reporter: z.string().max(64).nullable(),
+    /** The time the source says it happened (its own clock). */
+    occurredAt: z.number().int(),
+    score: z.number().min(0).max(1).nullable(),
+    boxes: z.array(alarmBoxSchema).max(50),
+    description: z.string().max(500).nullable(),
+  })
+  .strict();
+export type AlarmInput = z.infer<typeof alarmInputSchema>;
+
+export const alarmSchema = alarmInputSchema
+  .extend({
+    id: z.string(),
+    /** When this console received it (its own clock). */
+    receivedAt: z.number().int(),
+    /** receivedAt − occurredAt: the source's clock skew plus the delivery time (shown when large). */
+    skewMs: z.number().int(),
+    /** Mine and county of the channel, when linked. */
+    mineId: z.string().nullable(),
+    mineName: z.string().nullable(),
+    county: z.string().nullable(),
+    /** Whether channelId names a channel of the catalogue (unknown ids are kept, marked unlinked). */
+    linked: z.boolean(),
+    /** The picture, stored locally. */
+    picture: z.object({ mimeType: z.string(), bytes: z.number().int().nonnegative() }).strict().nullable(),
+    state: alarmStateSchema,
+    /** The last handling step. */
+    handledBy: z.string().nullable(),
+    handledAt: z.number().nullable(),
+    dismissReason: z.string().nullable(),
+  })
+  .strict();
+export type Alarm = z.infer<typeof alarmSchema>;
+
+export const alarmQuerySchema = z
+  .object({
+    category: alarmCategorySchema.optional(),
+    kind: z.string().max(64).optional(),
+    mineId: z.string().max(64).optional(),
+    county: z.string().max(32).optional(),
+    minLevel: alarmLevelSchema.optional(),
+    state: alarmStateSchema.optional(),
+    from: z.number().optional(),
+    to: z.number().optional(),
+    /** Full text: kind name, description, reporter, device, mine (Chinese by characters and pairs). */
+    text: z.string().max(64).optional(),
+    /** Keyset paging: the last row of the previous page (newest first). */
+    before: z.object({ receivedAt: z.number(), id: z.string() }).strict().optional(),
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict();
+export type AlarmQuery = z.infer<typeof alarmQuerySchema>;
+
+/** Longest picture an alarm may carry (base64 in a push, or fetched from its URL). */
+export const MAX_ALARM_PICTURE_BYTES = 4 * 1024 * 1024;
+
+/** A dot path into a pushed JSON body: `data.alarm.type`, `objects[0].score`. */
+const jsonPathSchema = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d{1,4}\])*$/, '字段路径格式：a.b[0].c');
+
+/** How a pushed body's time reads. `local`: `2026-11-24 12:00:00` in the console's time zone (boxes often send this). */
+export const timeFormatSchema = z.enum(['epoch-ms', 'epoch-s', 'iso', 'local']);
+
+/**
+ * Where an input's fields are in what a source pushes (per source: every box vendor has its own shape). Paths name
+ * the fields; maps translate the source's codes into ours.
+ */
+export const alarmMappingSchema = z
+  .object({
+    externalId: jsonPathSchema,
+    kind: jsonPathSchema,
+    /** Source code → one of ALARM_KINDS (or kept as it is). */
+    kindMap: z.record(z.string().max(64), z.string().max(64)).default({}),
+    kindName: jsonPathSchema.optional(),
+    category: alarmCategorySchema.default('ai'),
+    level: jsonPathSchema.optional(),
+    levelMap: z.record(z.string().max(32), alarmLevelSchema).default({}),
+    defaultLevel: alarmLevelSchema.default(2),
+    /** The channel or device id as the source sends it (matched against the catalogue's ids and GB ids). */
+    channel: jsonPathSchema.optional(),
+    reporter: jsonPathSchema.optional(),
+    time: jsonPathSchema,
+    timeFormat: timeFormatSchema.default('epoch-ms'),
+    score: jsonPathSchema.optional(),
+    /** 1 when the source sends 0..1, 100 when it sends percent. */
+    scoreScale: z.union([z.literal(1), z.literal(100)]).default(1),
+    /** An array of boxes; each box's fields are read with `boxFields`. */
+    boxes: jsonPathSchema.optional(),
+    boxFields: z
+      .object({
+        /** `xywh`: left, top, width, height; `xyxy`: left, top, right, bottom. */
+        layout: z.enum(['xywh', 'xyxy']).default('xywh'),
+        keys: z.tuple([z.string().max(32), z.string().max(32), z.string().max(32), z.string().max(32)]).default(['x', 'y', 'w', 'h']),
+        label: z.string().max(32).optional(),
+        score: z.string().max(32).optional(),
+        /** Pixel coordinates: the picture's size is read from these paths (else boxes are fractions already). */
+        imageWidth: jsonPathSchema.optional(),
+        imageHeight: jsonPathSchema.optional(),
+      })
+      .strict()
+      .default({ layout: 'xywh', keys: ['x', 'y', 'w', 'h'] }),
+    /** base64, a data: URL, or an http(s) URL of the picture. */
+    picture: jsonPathSchema.optional(),
+    description: jsonPathSchema.optional(),
+  })
+  .strict();
+export type AlarmMapping = z.infer<typeof alarmMappingSchema>;
