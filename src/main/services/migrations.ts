@@ -240,8 +240,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'alarms: one table of normalised alarms (deduplicated by source and external id), full-text index, handling steps',
     sql: `
+      -- seq is the rowid the full-text index points at (explicit, so VACUUM never renumbers it).
       CREATE TABLE alarms (
-        id TEXT PRIMARY KEY,
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         source_id TEXT NOT NULL,
         external_id TEXT NOT NULL,
         category TEXT NOT NULL,
@@ -271,13 +273,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       -- Newest first, filtered by what the list filters on; (received_at, id) is the keyset.
       CREATE INDEX alarms_received ON alarms(received_at DESC, id DESC);
-      CREATE INDEX alarms_state_received ON alarms(state, received_at DESC);
-      CREATE INDEX alarms_mine_received ON alarms(mine_id, received_at DESC);
-      CREATE INDEX alarms_county_received ON alarms(county, received_at DESC);
-      CREATE INDEX alarms_kind_received ON alarms(kind, received_at DESC);
-      CREATE INDEX alarms_category_received ON alarms(category, received_at DESC);
+      CREATE INDEX alarms_state_received ON alarms(state, received_at DESC, id DESC);
+      CREATE INDEX alarms_mine_received ON alarms(mine_id, received_at DESC, id DESC);
+      CREATE INDEX alarms_county_received ON alarms(county, received_at DESC, id DESC);
+      CREATE INDEX alarms_kind_received ON alarms(kind, received_at DESC, id DESC);
+      CREATE INDEX alarms_category_received ON alarms(category, received_at DESC, id DESC);
       -- Chinese has no spaces: the indexed text is its characters and character pairs, space-separated.
-      CREATE VIRTUAL TABLE alarms_fts USING fts5(terms, content='', tokenize='unicode61');
+      CREATE VIRTUAL TABLE alarms_fts USING fts5(terms, content='', contentless_delete=1, tokenize='unicode61');
       -- Append-only handling steps (接警, 消警, notes), with who and when.
       CREATE TABLE alarm_steps (
         alarm_id TEXT NOT NULL REFERENCES alarms(id),
