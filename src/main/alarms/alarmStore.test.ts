@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsoleError } from '../../shared/contract/rpc';
+import type { ConsoleError } from '../../shared/contract/rpc';
 import { alarmSchema, type Alarm, type AlarmInput, type AlarmQuery } from '../../shared/domain/alarm';
 import type { Db } from '../services/store';
-import { T0, tempStores } from '../telephony/telephonyFixture.test-support';
+import { T0, tempStores, codeOf } from '../telephony/telephonyFixture.test-support';
 import { AlarmStore, type IngestContext } from './alarmStore';
 
 const stores = tempStores();
@@ -12,16 +12,7 @@ afterEach(() => {
   stores.cleanup();
 });
 
-function code(fn: () => unknown): string | null {
-  try {
-    fn();
-    return null;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConsoleError);
-    expect((err as ConsoleError).message).toMatch(/[\u4e00-\u9fff]/);
-    return (err as ConsoleError).code;
-  }
-}
+const code = codeOf;
 
 function alarmInput(extra: Partial<AlarmInput> = {}): AlarmInput {
   return {

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleError } from '../../shared/contract/rpc';
 import {
   broadcastRecordSchema,
   type BroadcastClip,
@@ -8,23 +7,14 @@ import {
 } from '../../shared/domain/broadcast';
 import type { Contact } from '../../shared/domain/telephony';
 import type { Db } from '../services/store';
-import { contact, T0, tempStores } from '../telephony/telephonyFixture.test-support';
+import { contact, T0, tempStores, codeOf } from '../telephony/telephonyFixture.test-support';
 import { DirectoryStore } from '../telephony/directoryStore';
 import { BroadcastLog } from './broadcastLog';
 
 const stores = tempStores();
 afterEach(() => stores.cleanup());
 
-function code(fn: () => unknown): string | null {
-  try {
-    fn();
-    return null;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConsoleError);
-    expect((err as ConsoleError).message).toMatch(/[\u4e00-\u9fff]/);
-    return (err as ConsoleError).code;
-  }
-}
+const code = codeOf;
 
 const CLIP: BroadcastClip = {
   id: 'clip-evac',

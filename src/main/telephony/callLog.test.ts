@@ -1,22 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleError } from '../../shared/contract/rpc';
 import { callRecordSchema } from '../../shared/domain/telephony';
 import { CallLog } from './callLog';
-import { report, T0, tempStores } from './telephonyFixture.test-support';
+import { report, T0, tempStores, codeOf } from './telephonyFixture.test-support';
 
 const stores = tempStores();
 afterEach(() => stores.cleanup());
 
-function code(fn: () => unknown): string | null {
-  try {
-    fn();
-    return null;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConsoleError);
-    expect((err as ConsoleError).message).toMatch(/[\u4e00-\u9fff]/);
-    return (err as ConsoleError).code;
-  }
-}
+const code = codeOf;
 
 describe('CallLog.report', () => {
   it('follows a call calling → ringing → established → ended and writes each step before returning', () => {

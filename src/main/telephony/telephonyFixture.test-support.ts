@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { CallReport, Contact } from '../../shared/domain/telephony';
+import { expect } from 'vitest';
+import { ConsoleError } from '../../shared/contract/rpc';
 import { openStore, type Db } from '../services/store';
 
 /** Temporary data folders and databases for the telephony tests; `cleanup()` in afterEach. */
@@ -73,4 +75,16 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
     at += 46 + nameLen + extraLen + commentLen;
   }
   return out;
+}
+
+/** The ConsoleError code `fn` throws (its message must be Chinese, for the operator), or null when it does not throw. */
+export function codeOf(fn: () => unknown): string | null {
+  try {
+    fn();
+    return null;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConsoleError);
+    expect((err as ConsoleError).message).toMatch(/[\u4e00-\u9fff]/);
+    return (err as ConsoleError).code;
+  }
 }
