@@ -46,7 +46,8 @@ describe.skipIf(!canRun)('ZmqControl with ffmpeg zmq filter', () => {
     control.start();
     procs.push(startFfmpeg(socket));
     await until(() => control.connected, 5000);
-    expect(readyCount).toBe(1);
+    expect(readyCount).toBeGreaterThanOrEqual(1); // see the reconnect test: one announcement per handshake
+    expect(control.connections).toBe(readyCount);
     const t0 = Date.now();
     const replies = await control.send(["crop@c w '96'", 'crop@c x 10', 'crop@c y 4', 'crop@c nosuch 1', 'nosuch@x w 1']);
     expect(Date.now() - t0).toBeLessThan(500);
@@ -54,14 +55,18 @@ describe.skipIf(!canRun)('ZmqControl with ffmpeg zmq filter', () => {
   });
 
   it('reconnects to a restarted ffmpeg and says so', async () => {
+    const before = readyCount;
     procs[0]?.kill('SIGKILL');
     await until(() => !control.connected, 3000);
     expect(control.send(['crop@c x 0'])).toBeNull();
     procs.push(startFfmpeg(socket));
     control.kick();
     await until(() => control.connected, 5000);
-    expect(readyCount).toBe(2);
-    expect(control.connections).toBe(2);
+    // A new handshake with the new ffmpeg, announced once per handshake. Not "exactly one": a freshly started
+    // ffmpeg can drop the first connection while its filter graph comes up (seen under load), and the control then
+    // connects again and announces that too, which is what the camera needs (it re-sends its state on each).
+    expect(readyCount).toBeGreaterThan(before);
+    expect(control.connections).toBe(readyCount);
     expect((await control.send(['crop@c x 20']))?.[0]?.code).toBe(0);
   });
 });
