@@ -9,11 +9,10 @@
  *  - perEndpointMs: press → first sound at each phone (the last run's, sorted).
  */
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { startPbx, type LabPbx } from '../lab/pbx/pbx';
+import type { Page } from 'playwright-core';
+import type { LabPbx } from '../lab/pbx/pbx';
 import { latestHeard, soundRuns } from '../lab/pbx/wavTone';
-import { CHROMIUM_ARGS } from '../e2e/playwright.config';
-import { startWebHostProcess } from '../e2e/support/webHostProcess';
+import { runWithPbxConsole } from './pbxConsole';
 import { benchLog as log, summarise } from './summary';
 
 const RUNS = Number(process.env.BENCH_BROADCASTS ?? 5);
@@ -62,50 +61,31 @@ async function oneBroadcast(page: Page, pbx: LabPbx, numbers: string[]): Promise
   return { lastMs: Math.max(...perEndpointMs), allAnsweredMs: Math.max(...answered) - pressedAt, perEndpointMs: perEndpointMs.sort((a, b) => a - b) };
 }
 
-async function main(): Promise<void> {
-  const runDir = path.resolve('lab/.run/bench-broadcast');
-  const pbx = await startPbx({ runDir, log: (l) => log(`pbx: ${l}`) });
-  const host = await startWebHostProcess({ labPbx: pbx.consoleJson });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(host.url);
-    await page.getByTestId('nav-phone').click();
-    await page.waitForSelector('[data-testid="line-lab"][data-state="registered"]', { timeout: 15_000 });
-    await page.getByTestId('nav-broadcast').click();
-    const numbers = pbx.phones.filter((p) => p.answer === 'auto' && p.role === 'dispatch').slice(0, 10).map((p) => p.number);
-    if (numbers.length !== 10) throw new Error('the lab has fewer than ten auto-answer phones');
-    await makeGroup(page, numbers);
-    await page.getByTestId('tts-text').fill('请注意，这是广播测试。');
-    await page.getByTestId('tts-make').click();
-    await page.getByTestId('compose-clip').and(page.locator('[data-duration-ms]:not([data-duration-ms=""])')).waitFor({ timeout: 20_000 });
-    const spin = page.getByRole('spinbutton', { name: '重复' }).first();
-    await spin.fill('1');
-    await spin.blur();
+runWithPbxConsole('broadcast', async ({ pbx, page }) => {
+  await page.getByTestId('nav-broadcast').click();
+  const numbers = pbx.phones.filter((p) => p.answer === 'auto' && p.role === 'dispatch').slice(0, 10).map((p) => p.number);
+  if (numbers.length !== 10) throw new Error('the lab has fewer than ten auto-answer phones');
+  await makeGroup(page, numbers);
+  await page.getByTestId('tts-text').fill('请注意，这是广播测试。');
+  await page.getByTestId('tts-make').click();
+  await page.getByTestId('compose-clip').and(page.locator('[data-duration-ms]:not([data-duration-ms=""])')).waitFor({ timeout: 20_000 });
+  const spin = page.getByRole('spinbutton', { name: '重复' }).first();
+  await spin.fill('1');
+  await spin.blur();
 
-    const last: number[] = [];
-    const allAnswered: number[] = [];
-    let perEndpointMs: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await oneBroadcast(page, pbx, numbers);
-      last.push(r.lastMs);
-      allAnswered.push(r.allAnsweredMs);
-      perEndpointMs = r.perEndpointMs;
-      log(`broadcast ${i + 1}: all answered ${r.allAnsweredMs} ms, sound at the last of ten ${r.lastMs} ms (${r.perEndpointMs.join(', ')})`);
-      // The finished broadcast stays on the panel a while; the next may start at once.
-      await page.waitForTimeout(1500);
-    }
-    const tenEndpointsMs = summarise(last);
-    console.log(JSON.stringify({ broadcast: { endpoints: numbers.length, tenEndpointsMs, allAnsweredMs: summarise(allAnswered), lastRunPerEndpointMs: perEndpointMs } }));
-    console.log(JSON.stringify({ tenEndpointsMs: tenEndpointsMs.median }));
-  } finally {
-    await browser.close();
-    await host.stop();
-    await pbx.stop();
+  const last: number[] = [];
+  const allAnswered: number[] = [];
+  let perEndpointMs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await oneBroadcast(page, pbx, numbers);
+    last.push(r.lastMs);
+    allAnswered.push(r.allAnsweredMs);
+    perEndpointMs = r.perEndpointMs;
+    log(`broadcast ${i + 1}: all answered ${r.allAnsweredMs} ms, sound at the last of ten ${r.lastMs} ms (${r.perEndpointMs.join(', ')})`);
+    // The finished broadcast stays on the panel a while; the next may start at once.
+    await page.waitForTimeout(1500);
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+  const tenEndpointsMs = summarise(last);
+  console.log(JSON.stringify({ broadcast: { endpoints: numbers.length, tenEndpointsMs, allAnsweredMs: summarise(allAnswered), lastRunPerEndpointMs: perEndpointMs } }));
+  console.log(JSON.stringify({ tenEndpointsMs: tenEndpointsMs.median }));
 });

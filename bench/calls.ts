@@ -8,11 +8,9 @@
  *  - group: ten phones of one group called at once → all answered (ms after the click; they answer at once, so this
  *    bounds the time to ring them all).
  */
-import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { startPbx, type LabPbx } from '../lab/pbx/pbx';
-import { CHROMIUM_ARGS } from '../e2e/playwright.config';
-import { startWebHostProcess } from '../e2e/support/webHostProcess';
+import type { Page } from 'playwright-core';
+import type { LabPbx } from '../lab/pbx/pbx';
+import { runWithPbxConsole } from './pbxConsole';
 import { benchLog as log, summarise } from './summary';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 12);
@@ -69,65 +67,46 @@ async function groupCall(page: Page, pbx: LabPbx, numbers: string[]): Promise<{ 
   return { allAnsweredMs: Math.max(...dialMs), perPartyMs: dialMs.sort((a, b) => a - b) };
 }
 
-async function main(): Promise<void> {
-  const runDir = path.resolve('lab/.run/bench-calls');
-  const pbx = await startPbx({ runDir, log: (l) => log(`pbx: ${l}`) });
-  const host = await startWebHostProcess({ labPbx: pbx.consoleJson });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(host.url);
-    await page.getByTestId('nav-phone').click();
-    await waitRegistered(page, 15_000);
-    const phones = pbx.phones.filter((p) => p.answer === 'auto' && p.role !== 'speaker');
+runWithPbxConsole('calls', async ({ pbx, page }) => {
+  const phones = pbx.phones.filter((p) => p.answer === 'auto' && p.role !== 'speaker');
 
-    const invite: number[] = [];
-    const dial: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const { inviteMs, dialMs } = await oneCall(page, phones[i % phones.length]!.number);
-      invite.push(inviteMs);
-      dial.push(dialMs);
-      log(`call ${i + 1}: INVITE→Established ${inviteMs} ms, click→Established ${dialMs} ms`);
-    }
-
-    const group = await groupCall(page, pbx, phones.slice(0, GROUP_SIZE).map((p) => p.number));
-    log(`group of ${GROUP_SIZE}: all answered ${group.allAnsweredMs} ms after the click (${group.perPartyMs.join(', ')})`);
-
-    const reregister: number[] = [];
-    const outage: number[] = [];
-    for (let i = 0; i < RESTARTS; i++) {
-      await page.waitForTimeout(1500);
-      const killedAt = Date.now();
-      await pbx.killKamailio();
-      await page.waitForFunction(() => document.querySelector('[data-testid="line-lab"]')?.getAttribute('data-state') !== 'registered', null, { timeout: 10_000 });
-      await pbx.startKamailio();
-      const upAt = Date.now();
-      await waitRegistered(page, 30_000);
-      reregister.push(Date.now() - upAt);
-      outage.push(Date.now() - killedAt);
-      log(`restart ${i + 1}: registered ${reregister.at(-1)} ms after Kamailio answered (${outage.at(-1)} ms after the kill); line ${await lineState(page)}`);
-    }
-
-    const establishMs = summarise(invite);
-    const result = {
-      calls: {
-        establishMs,
-        dialMs: summarise(dial),
-        reregister: summarise(reregister),
-        outageMs: summarise(outage),
-        group: { parties: GROUP_SIZE, ...group },
-      },
-    };
-    console.log(JSON.stringify(result));
-    console.log(JSON.stringify({ establishMs: { median: establishMs.median }, reregisterMs: summarise(reregister).median, groupAllAnsweredMs: group.allAnsweredMs }));
-  } finally {
-    await browser.close();
-    await host.stop();
-    await pbx.stop();
+  const invite: number[] = [];
+  const dial: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const { inviteMs, dialMs } = await oneCall(page, phones[i % phones.length]!.number);
+    invite.push(inviteMs);
+    dial.push(dialMs);
+    log(`call ${i + 1}: INVITE→Established ${inviteMs} ms, click→Established ${dialMs} ms`);
   }
-}
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+  const group = await groupCall(page, pbx, phones.slice(0, GROUP_SIZE).map((p) => p.number));
+  log(`group of ${GROUP_SIZE}: all answered ${group.allAnsweredMs} ms after the click (${group.perPartyMs.join(', ')})`);
+
+  const reregister: number[] = [];
+  const outage: number[] = [];
+  for (let i = 0; i < RESTARTS; i++) {
+    await page.waitForTimeout(1500);
+    const killedAt = Date.now();
+    await pbx.killKamailio();
+    await page.waitForFunction(() => document.querySelector('[data-testid="line-lab"]')?.getAttribute('data-state') !== 'registered', null, { timeout: 10_000 });
+    await pbx.startKamailio();
+    const upAt = Date.now();
+    await waitRegistered(page, 30_000);
+    reregister.push(Date.now() - upAt);
+    outage.push(Date.now() - killedAt);
+    log(`restart ${i + 1}: registered ${reregister.at(-1)} ms after Kamailio answered (${outage.at(-1)} ms after the kill); line ${await lineState(page)}`);
+  }
+
+  const establishMs = summarise(invite);
+  const result = {
+    calls: {
+      establishMs,
+      dialMs: summarise(dial),
+      reregister: summarise(reregister),
+      outageMs: summarise(outage),
+      group: { parties: GROUP_SIZE, ...group },
+    },
+  };
+  console.log(JSON.stringify(result));
+  console.log(JSON.stringify({ establishMs: { median: establishMs.median }, reregisterMs: summarise(reregister).median, groupAllAnsweredMs: group.allAnsweredMs }));
 });
