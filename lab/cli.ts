@@ -2,11 +2,18 @@
  * `npx tsx lab/cli.ts` (= `npm run lab`): runs the video lab in the foreground until SIGINT/SIGTERM.
  * `npx tsx lab/cli.ts pbx`: runs only the telephone lab (Kamailio, rtpengine, baresip phones).
  * `npx tsx lab/cli.ts install`: installs the Debian packages the lab needs (root only).
+ * `npx tsx lab/cli.ts alarms --url http://127.0.0.1:PORT/alarms/lab-ai --token T [--rate 2] [--count N] [--burst N]
+ *   [--concurrency 8] [--kinds off-post,smoke-fire] [--unlinked] [--seed N] [--quiet]`: pushes lab alarms (see alarmGenerator.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ALARM_KINDS, type KnownAlarmKind } from '../src/shared/domain/alarm';
+import { labAlarmChannels, runGenerator, type SentAlarm } from './alarmGenerator';
 import { DEFAULT_RUN_DIR, startLab } from './lab';
 import { startPbx, type LabPbx } from './pbx/pbx';
 import { LAB_DEBIAN_PACKAGES } from './packages';
+import { LAB_JSON } from './stale';
 
 function isInstalled(pkg: string): boolean {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
@@ -84,6 +91,60 @@ async function run(): Promise<void> {
   untilSignal(log, () => lab.stop());
 }
 
+/** Share of alarms `--unlinked` sends with a channel code the console does not know. */
+const UNLINKED_SHARE = 0.1;
+
+function printSent({ alarm, result, ms }: SentAlarm): void {
+  const outcome = result.ok ? `${result.status} ${result.duplicate ? 'duplicate ' : ''}${result.storedId ?? ''}` : `FAILED ${result.status} ${result.error ?? ''}`;
+  const where = alarm.unlinked ? `${alarm.body.channelCode} (unlinked)` : alarm.channel.name;
+  console.log(`${alarm.body.alarmTime}  ${alarm.body.alarmId}  ${alarm.body.eventName.padEnd(8, '　')} ${where}  ${ms} ms  ${outcome}`);
+}
+
+async function runAlarms(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      rate: { type: 'string' },
+      count: { type: 'string' },
+      burst: { type: 'string' },
+      concurrency: { type: 'string' },
+      kinds: { type: 'string' },
+      unlinked: { type: 'boolean' },
+      seed: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+  });
+  if (!values.url) throw new Error('--url http://127.0.0.1:PORT/alarms/lab-ai is required');
+  const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+  const kinds = values.kinds?.split(',').map((k) => k.trim()) as KnownAlarmKind[] | undefined;
+  const unknown = kinds?.filter((k) => !(k in ALARM_KINDS)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown kinds ${unknown.join(', ')}; known: ${Object.keys(ALARM_KINDS).join(', ')}`);
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  process.once('SIGTERM', () => abort.abort());
+  const stats = await runGenerator({
+    channels: labAlarmChannels(join(DEFAULT_RUN_DIR, LAB_JSON)),
+    url: values.url,
+    token: values.token ?? null,
+    ratePerSecond: num(values.rate),
+    count: num(values.count),
+    burst: num(values.burst),
+    concurrency: num(values.concurrency),
+    kinds,
+    unlinked: values.unlinked ? UNLINKED_SHARE : undefined,
+    seed: num(values.seed),
+    signal: abort.signal,
+    log: (line) => console.log(line),
+    onSent: values.quiet ? undefined : printSent,
+  });
+  const rate = stats.durationMs > 0 ? ((stats.sent * 1000) / stats.durationMs).toFixed(1) : '-';
+  console.log(`sent ${stats.sent}, ok ${stats.ok}, failed ${stats.failed.length} in ${stats.durationMs} ms (${rate}/s)`);
+  console.log(`by kind: ${Object.entries(stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (stats.failed.length > 0) process.exitCode = 1;
+}
+
 const command = process.argv[2];
 if (command === 'install') {
   install();
@@ -92,12 +153,17 @@ if (command === 'install') {
     console.error(`lab PBX failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
+} else if (command === 'alarms') {
+  runAlarms(process.argv.slice(3)).catch((err: unknown) => {
+    console.error(`lab alarms failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
 } else if (command === undefined || command === 'run') {
   run().catch((err: unknown) => {
     console.error(`lab failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 } else {
-  console.error('usage: npx tsx lab/cli.ts [run|pbx|install]');
+  console.error('usage: npx tsx lab/cli.ts [run|pbx|install|alarms]');
   process.exitCode = 2;
 }
