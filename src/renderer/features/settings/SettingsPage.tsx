@@ -4,6 +4,8 @@ import { useT } from '../../app/hooks';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { SipAccountsCard } from '../phone/SipAccountsCard';
 import { RtpRoutesCard } from '../broadcast/RtpRoutesCard';
+import { AlarmInputsCard } from '../alarms/AlarmInputsCard';
+import { AlarmOptionsCard } from '../alarms/AlarmOptionsCard';
 import { useValidatedSave } from './useValidatedSave';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
@@ -238,6 +240,8 @@ export function SettingsPage() {
       </Card>
       <SipAccountsCard />
       <RtpRoutesCard />
+      <AlarmInputsCard />
+      <AlarmOptionsCard />
       <Card title={t('settings.audit')} size="small">
         <Table
           rowKey="id"
