@@ -14,6 +14,7 @@ import { ensureClips } from './clips';
 import { startIsapiServer, type IsapiServer } from './isapiServer';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusChecks';
+import { mqttJson, startMosquitto, type LabMqtt, type LabMqttJson } from './mosquitto';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
 import { pbxJson, startPbx, type LabPbx, type LabPbxJson } from './pbx/pbx';
@@ -71,6 +72,8 @@ export type Lab = {
   pbx: LabPbx;
   /** RTP broadcast speakers that Janus AudioBridge forwards to (they record what they hear like the phones). */
   rtpSpeakers: RtpSpeaker[];
+  /** The MQTT broker (mosquitto) on 127.0.0.1, one account, persistent sessions; see mosquitto.ts. */
+  mqtt: LabMqtt;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -87,6 +90,7 @@ export type LabJson = {
   ptz: LabPtz;
   records: LabRecords;
   pbx: LabPbxJson;
+  mqtt: LabMqttJson;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
@@ -188,6 +192,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   let stopped = false;
   let pbx: LabPbx | null = null;
   let pbxStart: Promise<LabPbx> | null = null;
+  let mqtt: LabMqtt | null = null;
+  let mqttStart: Promise<LabMqtt> | null = null;
 
   // pids.json from the first spawn on (crash cleanup); lab.json only once the lab is ready.
   const writeState = (): void => {
@@ -195,7 +201,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     const pids: LabPids = { lab: process.pid };
     for (const c of children) pids[c.spec.name] = c.pid;
     writeFileSync(pidsPath, `${JSON.stringify(pids)}\n`);
-    if (!ready || !pbx) return;
+    if (!ready || !pbx || !mqtt) return;
     const json: LabJson = {
       janusUrl,
       clockMountpointId: clockDef.mountpointId,
@@ -203,6 +209,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       ptz,
       records,
       pbx: pbxJson(pbx),
+      mqtt: mqttJson(mqtt),
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -269,7 +276,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       ptzCamera.stop();
       await isapi.close();
       await recordServer.close();
-      await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined), ...rtpSpeakers.map((r) => r.stop())]);
+      await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined), mqttStart?.then((m) => m.stop(), () => undefined), ...rtpSpeakers.map((r) => r.stop())]);
       rmSync(ptzCamera.zmqSocket, { force: true });
       await deleteNetns();
       rmSync(labJsonPath, { force: true });
@@ -283,6 +290,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     // The PBX (all loopback, no namespace) starts alongside the video part.
     pbxStart = startPbx({ runDir, log });
     pbxStart.catch(() => undefined);
+    mqttStart = startMosquitto({ runDir, log });
+    mqttStart.catch(() => undefined);
     await createNetns();
     for (const c of children) c.start();
     generator.start();
@@ -291,6 +300,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     log(`janus answers on ${janusUrl}`);
     await waitForMedia(janusUrl, mediaIds, MEDIA_READY_MS);
     pbx = await pbxStart;
+    mqtt = await mqttStart;
     // After the PBX (it empties the phones' folder) and the namespace (their address is the host side of its veth).
     rtpSpeakers = await startRtpSpeakers(join(dirname(pbx.consoleJson), 'phones'), log);
     ready = true;
@@ -301,6 +311,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     throw err;
   }
   if (!pbx) throw new Error('lab PBX did not start');
+  if (!mqtt) throw new Error('lab MQTT broker did not start');
 
   return {
     janusUrl,
@@ -310,6 +321,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     records,
     pbx,
     rtpSpeakers,
+    mqtt,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');
