@@ -17,6 +17,7 @@ import { openStore } from './services/store';
 import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
 import { FileSecretStore, type Cipher, type SecretStore } from './services/secretStore';
+import { createAlarmService } from './alarms/alarmService';
 import { createBroadcastService } from './broadcast/broadcastHandlers';
 import { CallLog } from './telephony/callLog';
 import { CallRecordings } from './telephony/callRecordings';
@@ -111,6 +112,17 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     janusBackendIds: () => settings.get().backends.filter((b) => b.kind === 'janus').map((b) => b.id),
   });
   owned.add(broadcast.schedules);
+  const alarms = createAlarmService({
+    db,
+    dataDir: options.dataDir,
+    settings,
+    secrets,
+    catalogue: () => registry.catalogue(),
+    wallCommand: (command) => wall.command(command),
+    audit,
+    actor,
+    log,
+  });
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -309,9 +321,12 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return result;
     },
     ...broadcast.handlers,
+    ...alarms.handlers,
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
+  // Alarm inputs start last: a push that arrives now finds every request handler and event source in place.
+  await alarms.start();
 
   const subscribe: EventSource = (event, listener) => {
     switch (event) {
@@ -327,6 +342,10 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return presence.onPresence(listener as (p: EventPayload<'onPresence'>) => void);
       case 'onBroadcastDue':
         return broadcast.schedules.onDue(listener as (p: EventPayload<'onBroadcastDue'>) => void);
+      case 'onAlarm':
+        return alarms.onAlarm(listener as (p: EventPayload<'onAlarm'>) => void);
+      case 'onAlarmStatus':
+        return alarms.onStatus(listener as (p: EventPayload<'onAlarmStatus'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -339,6 +358,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return [relay.origin, gateway.origin, ...backendConnectOrigins(current.backends, mediaOrigins), ...sipConnectOrigins(current.sipAccounts)];
     },
     dispose: async () => {
+      await alarms.dispose();
       await relay.dispose();
       owned.dispose();
     },

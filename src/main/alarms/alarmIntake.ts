@@ -1,4 +1,5 @@
 import { MAX_ALARM_PICTURE_BYTES, type Alarm, type AlarmInput, type AlarmMapping } from '../../shared/domain/alarm';
+import { Emitter } from '../../shared/lifecycle';
 import { PictureRefused, type AlarmPictures, type StoredPicture } from './alarmPictures';
 import type { AlarmStore } from './alarmStore';
 import type { ChannelLinker } from './channelLinker';
@@ -25,6 +26,9 @@ export type IntakeDeps = {
  */
 export class AlarmIntake {
   private readonly fetchPicture: (url: string) => Promise<Buffer>;
+  private readonly stored = new Emitter<Alarm>();
+  /** A new alarm (not a repeat) is on disk. */
+  readonly onNewAlarm = this.stored.event;
 
   constructor(private readonly deps: IntakeDeps) {
     this.fetchPicture = deps.fetchPicture ?? fetchBounded;
@@ -59,6 +63,7 @@ export class AlarmIntake {
     }
     // A repeated push keeps the first alarm and its picture.
     if (result.duplicate && stored) this.deps.pictures.discard(stored.path);
+    if (!result.duplicate) this.stored.fire(result.alarm);
     return { ...result, pictureNote };
   }
 }

@@ -12,6 +12,8 @@ import {
   type AlarmInput,
   type AlarmQuery,
   type AlarmState,
+  type AlarmStep,
+  type AlarmStepAction,
 } from '../../shared/domain/alarm';
 import { checkTime } from '../services/mediaLibrary';
 import type { Db } from '../services/store';
@@ -23,10 +25,6 @@ export type AlarmLinkInfo = { mineId: string | null; mineName: string | null; co
 export type AlarmPictureFile = { path: string; mimeType: string; bytes: number };
 export type IngestContext = { link: AlarmLinkInfo; picture: AlarmPictureFile | null };
 export type IngestResult = { alarm: Alarm; duplicate: boolean };
-
-export type AlarmStepAction = 'accept' | 'dismiss';
-/** One handling step, append-only: seq 1, 2, … per alarm. */
-export type AlarmStep = { alarmId: string; seq: number; action: AlarmStepAction; actor: string; at: number; reason: string | null };
 
 export const MAX_DISMISS_REASON = 200;
 const MAX_ACTOR = 64;

@@ -29,6 +29,8 @@ export class AlarmWebhookServer {
       sources: () => readonly WebhookSource[];
       intake: AlarmIntake;
       warn: (fields: Record<string, unknown>, message: string) => void;
+      /** Counts each alarm of a configured source: stored (or a repeat) or refused. */
+      count?: (sourceId: string, outcome: 'received' | 'refused') => void;
     },
   ) {}
 
@@ -96,9 +98,11 @@ export class AlarmWebhookServer {
       try {
         const { alarm, duplicate, pictureNote } = await this.deps.intake.take(source.id, source.mapping, item);
         results.push({ id: alarm.id, externalId: alarm.externalId, duplicate, ...(pictureNote ? { picture: pictureNote } : {}) });
+        this.deps.count?.(sourceId, 'received');
       } catch (err) {
         if (!(err instanceof MappingError)) throw err;
         refused++;
+        this.deps.count?.(sourceId, 'refused');
         results.push({ error: err.message });
         this.deps.warn({ sourceId, reason: err.message, remote: req.socket.remoteAddress }, 'alarm push refused');
       }
@@ -109,6 +113,7 @@ export class AlarmWebhookServer {
   }
 
   private reject(status: number, sourceId: string, reason: string, req: http.IncomingMessage): Reply {
+    if (status !== 404) this.deps.count?.(sourceId, 'refused');
     this.deps.warn({ sourceId, status, reason, remote: req.socket.remoteAddress }, 'alarm push refused');
     req.resume(); // drain what the box still sends
     return { status, body: { error: reason } };

@@ -4,6 +4,7 @@ import { contentSecurityPolicy } from '../services/contentSecurityPolicy';
 import { createLogger, type Logger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
 import { registerLabPbx } from '../telephony/labPbx';
+import { registerLabAlarms } from '../alarms/labAlarms';
 import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
 import { wallWindowsOverride } from './displayPlan';
@@ -52,6 +53,8 @@ async function start(log: Logger): Promise<void> {
   if (labBackend && !app.isPackaged) await registerLabBackend(core, labBackend, log);
   const labPbx = app.commandLine.getSwitchValue('lab-pbx');
   if (labPbx && !app.isPackaged) await registerLabPbx(core, labPbx, log);
+  const labAlarms = app.commandLine.getSwitchValue('lab-alarms');
+  if (labAlarms && !app.isPackaged) await registerLabAlarms(core, labAlarms, log);
 
   applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
   protocol.handle(

@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS, settingsSchema, type BackendConfig, type Settings } from '../../shared/domain/settings';
+import type { AlarmInputConfig } from '../../shared/domain/alarm';
 import type { SipAccount } from '../../shared/domain/telephony';
 import { Emitter } from '../../shared/lifecycle';
 import type { Db } from './store';
@@ -63,5 +64,16 @@ export class SettingsService {
 
   removeSipAccount(id: string): Settings {
     return this.update({ sipAccounts: this.get().sipAccounts.filter((a) => a.id !== id) });
+  }
+
+  /** Adds an alarm input or replaces the one with its id (in place). */
+  saveAlarmInput(input: AlarmInputConfig): Settings {
+    const inputs = this.get().alarmInputs;
+    const at = inputs.findIndex((i) => i.id === input.id);
+    return this.update({ alarmInputs: at < 0 ? [...inputs, input] : inputs.map((i, n) => (n === at ? input : i)) });
+  }
+
+  removeAlarmInput(id: string): Settings {
+    return this.update({ alarmInputs: this.get().alarmInputs.filter((i) => i.id !== id) });
   }
 }

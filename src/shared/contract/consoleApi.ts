@@ -37,6 +37,15 @@ import {
   ttsInputSchema,
   uploadClipInputSchema,
 } from '../domain/broadcast';
+import {
+  alarmEventSchema,
+  alarmOptionsSchema,
+  alarmQuerySchema,
+  alarmSchema,
+  alarmStatusSchema,
+  alarmStepSchema,
+  saveAlarmInputSchema,
+} from '../domain/alarm';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -246,6 +255,20 @@ export const requestContract = {
   saveRtpRoute: { input: rtpRouteSchema, output: rtpRouteSchema, timeoutMs: 5_000 },
   /** By contact id. */
   deleteRtpRoute: { input: byId, output: z.null(), timeoutMs: 5_000 },
+
+  // ── Alarms (警情) ──
+  /** The webhook receiver's address and each input's state and counts. */
+  getAlarmStatus: { input: empty, output: alarmStatusSchema, timeoutMs: 5_000 },
+  saveAlarmInput: { input: saveAlarmInputSchema, output: settingsSchema, timeoutMs: 10_000 },
+  removeAlarmInput: { input: byId, output: settingsSchema, timeoutMs: 10_000 },
+  saveAlarmOptions: { input: alarmOptionsSchema, output: settingsSchema, timeoutMs: 10_000 },
+  listAlarms: { input: alarmQuerySchema, output: z.array(alarmSchema), timeoutMs: 10_000 },
+  getAlarm: { input: byId, output: z.object({ alarm: alarmSchema, steps: z.array(alarmStepSchema) }), timeoutMs: 5_000 },
+  readAlarmPicture: { input: byId, output: z.object({ mimeType: z.string(), dataBase64: z.string() }), timeoutMs: 10_000 },
+  /** 接警 */
+  acceptAlarm: { input: byId, output: alarmSchema, timeoutMs: 5_000 },
+  /** 消警, with a reason (1–200 characters). */
+  dismissAlarm: { input: z.object({ id: z.string().max(100), reason: z.string().max(200) }).strict(), output: alarmSchema, timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {
@@ -256,6 +279,10 @@ export const eventContract = {
   onPresence: presenceSnapshotSchema,
   /** A scheduled broadcast's time came (the console window's broadcast engine plays it). */
   onBroadcastDue: broadcastDueSchema,
+  /** An alarm arrived or was handled. */
+  onAlarm: alarmEventSchema,
+  /** The alarm inputs' state changed. */
+  onAlarmStatus: alarmStatusSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

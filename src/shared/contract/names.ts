@@ -72,9 +72,18 @@ export const REQUEST_NAMES = [
   'listRtpRoutes',
   'saveRtpRoute',
   'deleteRtpRoute',
+  'getAlarmStatus',
+  'saveAlarmInput',
+  'removeAlarmInput',
+  'saveAlarmOptions',
+  'listAlarms',
+  'getAlarm',
+  'readAlarmPicture',
+  'acceptAlarm',
+  'dismissAlarm',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

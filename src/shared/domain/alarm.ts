@@ -176,3 +176,121 @@ export const alarmMappingSchema = z
   })
   .strict();
 export type AlarmMapping = z.infer<typeof alarmMappingSchema>;
+
+const inputIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, '标识：小写字母、数字和 -，最多 32 个');
+/** A shared secret an input uses (webhook token, MQTT password): sent once with a save, kept in the SecretStore. */
+export const alarmInputSecretSchema = z.string().min(1).max(256);
+
+/** An AI box, app gateway or platform that POSTs to the console's receiver at `/alarms/<id>` (token: SecretStore). */
+export const webhookAlarmInputSchema = z
+  .object({
+    id: inputIdSchema,
+    kind: z.literal('webhook'),
+    name: z.string().trim().min(1).max(64),
+    enabled: z.boolean(),
+    mapping: alarmMappingSchema,
+  })
+  .strict();
+
+/** A broker topic the console subscribes to (QoS 1, persistent session); the password is in the SecretStore. */
+export const mqttAlarmInputSchema = z
+  .object({
+    id: inputIdSchema,
+    kind: z.literal('mqtt'),
+    name: z.string().trim().min(1).max(64),
+    enabled: z.boolean(),
+    url: z.string().regex(/^mqtts?:\/\/[^\s/@]+(:\d{1,5})?\/?$/, '地址应为 mqtt://主机:端口 或 mqtts://主机:端口（不含用户名密码）'),
+    username: z.string().max(64).nullable(),
+    topics: z.array(z.string().min(1).max(200)).min(1).max(16),
+    mapping: alarmMappingSchema,
+  })
+  .strict();
+
+export const alarmInputConfigSchema = z.discriminatedUnion('kind', [webhookAlarmInputSchema, mqttAlarmInputSchema]);
+export type AlarmInputConfig = z.infer<typeof alarmInputConfigSchema>;
+
+/** What `saveAlarmInput` takes: the input, plus its secret when it is new or replaced (omitted: the stored one stays). */
+export const saveAlarmInputSchema = z.discriminatedUnion('kind', [
+  webhookAlarmInputSchema.extend({ secret: alarmInputSecretSchema.nullable().optional() }).strict(),
+  mqttAlarmInputSchema.extend({ secret: alarmInputSecretSchema.nullable().optional() }).strict(),
+]);
+export type SaveAlarmInput = z.infer<typeof saveAlarmInputSchema>;
+
+/** The SecretStore key of an input's secret (webhook token or MQTT password). */
+export function alarmInputSecretKey(id: string): string {
+  return `alarm:${id}:secret`;
+}
+
+/** Where AI boxes reach the console, and what a new alarm does to the operator's screens. */
+export const alarmOptionsSchema = z
+  .object({
+    /** The webhook receiver: 0.0.0.0 on the site network, 127.0.0.1 when only this machine posts; port 0 = any free. */
+    receiver: z
+      .object({
+        host: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, '应为 IPv4 地址，如 0.0.0.0'),
+        port: z.number().int().min(0).max(65_535),
+      })
+      .strict(),
+    /** From this level up, a new alarm pops up with its picture. */
+    popupMinLevel: alarmLevelSchema,
+    /** The pop-up plays the alarm sound. */
+    sound: z.boolean(),
+    /** From this level up, a linked channel opens on the wall at `wallTarget` (null: not at all). */
+    wallMinLevel: alarmLevelSchema,
+    /** Monitor as the wall counts them (from 1), tile from 0 (row by row). */
+    wallTarget: z.object({ monitor: z.number().int().min(1).max(16), tile: z.number().int().min(0).max(63) }).strict().nullable(),
+  })
+  .strict();
+export type AlarmOptions = z.infer<typeof alarmOptionsSchema>;
+
+export const DEFAULT_ALARM_OPTIONS: AlarmOptions = {
+  receiver: { host: '127.0.0.1', port: 18_090 },
+  popupMinLevel: 2,
+  sound: true,
+  wallMinLevel: 3,
+  wallTarget: null,
+};
+
+/** How one input is doing now (shown in the settings and the alarm page's header). */
+export const alarmInputStatusSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['webhook', 'mqtt']),
+    state: z.enum(['listening', 'connecting', 'connected', 'offline', 'error', 'disabled']),
+    received: z.number().int().nonnegative(),
+    refused: z.number().int().nonnegative(),
+    lastError: z.string().nullable(),
+  })
+  .strict();
+export type AlarmInputStatus = z.infer<typeof alarmInputStatusSchema>;
+
+export const alarmStatusSchema = z
+  .object({
+    /** The receiver's base URL (`http://host:port`) while it listens; boxes post to `${url}/alarms/<input id>`. */
+    receiverUrl: z.string().nullable(),
+    receiverError: z.string().nullable(),
+    inputs: z.array(alarmInputStatusSchema),
+  })
+  .strict();
+export type AlarmStatus = z.infer<typeof alarmStatusSchema>;
+
+/** One handling step, append-only (who did what when). */
+export const alarmStepSchema = z
+  .object({
+    alarmId: z.string(),
+    seq: z.number().int(),
+    action: z.enum(['accept', 'dismiss']),
+    actor: z.string(),
+    at: z.number(),
+    reason: z.string().nullable(),
+  })
+  .strict();
+export type AlarmStep = z.infer<typeof alarmStepSchema>;
+export type AlarmStepAction = AlarmStep['action'];
+
+/** The reasons offered for 消警 (dismiss); free text is allowed too. */
+export const DISMISS_REASONS = ['误报', '已现场处置', '设备故障', '演练/测试', '重复报警'] as const;
+
+/** What the console is told when an alarm arrives or is handled (by this seat or another). */
+export const alarmEventSchema = z.object({ change: z.enum(['new', 'handled']), alarm: alarmSchema }).strict();
+export type AlarmEvent = z.infer<typeof alarmEventSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { backendSecretSchema } from './secret';
+import { alarmInputConfigSchema, alarmOptionsSchema, DEFAULT_ALARM_OPTIONS } from './alarm';
 import { sipAccountSchema } from './telephony';
 
 export { backendSecretSchema };
@@ -133,7 +134,18 @@ export const settingsSchema = z.object({
   preferredStream: z.enum(['auto', 'janus-webrtc', 'jsmpeg-ws']),
   /** SIP accounts for telephone dispatch (passwords in the SecretStore). */
   sipAccounts: z.array(sipAccountSchema).max(8),
+  /** Alarm inputs (webhook sources, MQTT subscriptions); their tokens and passwords are in the SecretStore. */
+  alarmInputs: z.array(alarmInputConfigSchema).max(32),
+  /** The webhook receiver's address and what a new alarm does (pop-up, sound, wall). */
+  alarmOptions: alarmOptionsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { language: 'zh-CN', backends: [], preferredStream: 'auto', sipAccounts: [] };
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'zh-CN',
+  backends: [],
+  preferredStream: 'auto',
+  sipAccounts: [],
+  alarmInputs: [],
+  alarmOptions: DEFAULT_ALARM_OPTIONS,
+};
