@@ -17,6 +17,7 @@ import { broadcastChanged } from './features/broadcast/broadcastSlice';
 import { PhoneEngineContext } from './features/phone/phoneEngineContext';
 import { phoneChanged } from './features/phone/phoneSlice';
 import { consoleApi } from './api/consoleApiSlice';
+import { connectAlarmFeed } from './features/alarms/alarmFeed';
 import './app/styles.css';
 
 performance.mark('mdc:boot');
@@ -84,7 +85,10 @@ async function boot(): Promise<void> {
   });
   // A schedule fired (here or on another console): its state and the records change.
   api.onBroadcastDue(() => store.dispatch(consoleApi.util.invalidateTags(['Broadcasts', 'Schedules'])));
+  // Alarms pop up in the console window only (wall windows show video, not dialogs).
+  const alarmFeed = connectAlarmFeed(api, store);
   window.addEventListener('pagehide', () => {
+    alarmFeed.dispose();
     broadcast.dispose();
     phone.dispose();
   });

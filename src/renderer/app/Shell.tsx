@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Layout, Menu, Tag } from 'antd';
+import { Alert, Badge, Layout, Menu, Tag } from 'antd';
 import {
   AlertOutlined,
   AppstoreOutlined,
@@ -21,6 +21,9 @@ import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { PhonePage } from '../features/phone/PhonePage';
 import { BroadcastPage } from '../features/broadcast/BroadcastPage';
+import { AlarmsPage } from '../features/alarms/AlarmsPage';
+import { AlarmPopup } from '../features/alarms/AlarmPopup';
+import { selectPending } from '../features/alarms/alarmsSlice';
 import { IncomingCallBar } from '../features/phone/IncomingCallBar';
 import { usePhoneEngine, usePhoneEngineSync } from '../features/phone/phoneEngineContext';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
@@ -56,6 +59,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
   const [route, go] = useHashRoute();
   const host = useAppSelector(selectHost);
   const connected = useAppSelector(selectHostConnected);
+  const unhandled = useAppSelector(selectPending).length;
   const phone = usePhoneEngine();
   usePhoneEngineSync(phone);
 
@@ -75,6 +79,9 @@ export function Shell({ api }: { api: ConsoleApi }) {
       break;
     case 'broadcast':
       page = <BroadcastPage />;
+      break;
+    case 'alarms':
+      page = <AlarmsPage />;
       break;
     default:
       page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
@@ -96,7 +103,16 @@ export function Shell({ api }: { api: ConsoleApi }) {
           theme="dark"
           selectedKeys={[route]}
           onClick={(e) => go(e.key as Route)}
-          items={NAV.map((n) => ({ key: n.route, icon: n.icon, label: <span data-testid={`nav-${n.route}`}>{t(n.label)}</span> }))}
+          items={NAV.map((n) => ({
+            key: n.route,
+            icon: n.icon,
+            label: (
+              <span data-testid={`nav-${n.route}`}>
+                {t(n.label)}
+                {n.route === 'alarms' && unhandled > 0 ? <Badge className="shell__badge" count={unhandled} overflowCount={99} size="small" data-testid="alarm-badge" /> : null}
+              </span>
+            ),
+          }))}
         />
         <BackendStatusBar />
         <Clock />
@@ -104,6 +120,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
       {connected ? null : <Alert type="error" banner message={t('host.disconnected')} />}
       <IncomingCallBar />
       <Layout.Content className="shell__content">{page}</Layout.Content>
+      <AlarmPopup />
     </Layout>
   );
 }

@@ -5,8 +5,9 @@ import { uiSlice, type HostKind } from './uiSlice';
 import { wallUiSlice } from '../features/wall/wallUiSlice';
 import { broadcastSlice } from '../features/broadcast/broadcastSlice';
 import { phoneSlice } from '../features/phone/phoneSlice';
+import { alarmsSlice } from '../features/alarms/alarmsSlice';
 
-const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice, phoneSlice, broadcastSlice);
+const rootReducer = combineSlices(consoleApi, uiSlice, wallUiSlice, phoneSlice, broadcastSlice, alarmsSlice);
 export type RootState = ReturnType<typeof rootReducer>;
 
 export function makeStore(api: ConsoleApi, host: HostKind, preloadedState?: Partial<RootState>) {

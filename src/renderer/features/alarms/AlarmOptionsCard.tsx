@@ -6,7 +6,7 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { useValidatedSave } from '../settings/useValidatedSave';
 import { useSaveAlarmOptionsMutation } from './alarmsApi';
 
-/** The form's values: monitor and tile are 1-based as the operator counts them (0-based in the data). */
+/** The form's values: monitor and tile are 1-based as the operator counts them (the data: monitor from 1, tile from 0). */
 type Values = {
   host: string;
   port: number | null;
@@ -19,7 +19,7 @@ type Values = {
 };
 
 const LEVELS = [1, 2, 3, 4] as const;
-/** alarmOptionsSchema: monitor 0..15, tile 0..63. */
+/** alarmOptionsSchema: monitor 1..16, tile 0..63. */
 const MONITORS = 16;
 const TILES = 64;
 
@@ -30,7 +30,7 @@ function toValues(o: AlarmOptions): Values {
     popupMinLevel: o.popupMinLevel,
     sound: o.sound,
     wallMinLevel: o.wallMinLevel,
-    wallMonitor: o.wallTarget ? o.wallTarget.monitor + 1 : 'none',
+    wallMonitor: o.wallTarget ? o.wallTarget.monitor : 'none',
     wallTile: o.wallTarget ? o.wallTarget.tile + 1 : 1,
   };
 }
@@ -41,7 +41,7 @@ function toOptions(v: Values): unknown {
     popupMinLevel: v.popupMinLevel,
     sound: Boolean(v.sound),
     wallMinLevel: v.wallMinLevel,
-    wallTarget: v.wallMonitor === 'none' ? null : { monitor: v.wallMonitor - 1, tile: (v.wallTile ?? 1) - 1 },
+    wallTarget: v.wallMonitor === 'none' ? null : { monitor: v.wallMonitor, tile: (v.wallTile ?? 1) - 1 },
   };
 }
 

@@ -31,6 +31,18 @@ import { clockText, dayStart, parseClock } from './timeFormat';
 const MAX_CHANNELS = 4;
 const DAY_MS = 24 * 3600_000;
 const TICK_MS = 200;
+/** A linked recording starts this long before the time it names (what led up to an alarm). */
+const LINK_LEAD_MS = 30_000;
+
+/** The channel and time a `#/playback?channel=…&at=…` link names, or null. */
+export function playbackLink(hash: string): { channelId: string; at: number } | null {
+  const query = hash.split('?')[1];
+  if (!query) return null;
+  const params = new URLSearchParams(query);
+  const channelId = params.get('channel');
+  const at = Number(params.get('at'));
+  return channelId && Number.isFinite(at) && at > 0 ? { channelId, at } : null;
+}
 
 type Opened = { channelId: string; name: string; session: PlaybackSession | null; row: TimelineRow };
 
@@ -47,8 +59,9 @@ export function PlaybackPage() {
   const t = useT();
   const { message } = AntApp.useApp();
   const catalogue = useGetCatalogueQuery();
-  const [picked, setPicked] = useState<string[]>([]);
-  const [day, setDay] = useState<Dayjs>(() => dayjs());
+  const [link] = useState(() => playbackLink(location.hash));
+  const [picked, setPicked] = useState<string[]>(() => (link ? [link.channelId] : []));
+  const [day, setDay] = useState<Dayjs>(() => dayjs(link ? dayStart(link.at) : undefined));
   const [opened, setOpened] = useState<Opened[]>([]);
   const [busy, setBusy] = useState(false);
   const [group] = useState(() => new PlaybackGroup());
@@ -85,16 +98,17 @@ export function PlaybackPage() {
 
   const onTileError = useCallback((msg: string) => void message.error(msg), [message]);
 
-  const load = async () => {
-    if (picked.length === 0) {
+  /** Opens `ids` on the day starting at `fromDay`, at `seekTo` when given (else at the first recording). */
+  const load = async (ids: string[] = picked, fromDay: number = dayMs, seekTo?: number) => {
+    if (ids.length === 0) {
       void message.warning(t('playback.pickChannels'));
       return;
     }
     setBusy(true);
-    const from = dayMs;
-    const to = dayMs + DAY_MS;
+    const from = fromDay;
+    const to = fromDay + DAY_MS;
     const next = await Promise.all(
-      picked.map(async (channelId): Promise<Opened> => {
+      ids.map(async (channelId): Promise<Opened> => {
         const name = channels.find((c) => c.id === channelId)?.name ?? channelId;
         try {
           const { spans } = await queryRecords({ channelId, from, to }).unwrap();
@@ -112,10 +126,21 @@ export function PlaybackPage() {
     setActive(next.find((o) => o.session)?.channelId ?? null);
     group.setActive(next.find((o) => o.session)?.channelId ?? null);
     const first = next.flatMap((o) => o.row.spans).sort((a, b) => a.start - b.start)[0];
-    if (first) void group.seek(first.start);
+    if (seekTo !== undefined) void group.seek(seekTo);
+    else if (first) void group.seek(first.start);
     setMarkIn(null);
     setMarkOut(null);
   };
+
+  // `#/playback?channel=<id>&at=<ms>` (an alarm's 报警录像): that channel, from shortly before that time, once the
+  // catalogue is there; the link is consumed so a reload does not jump again.
+  useEffect(() => {
+    if (!link || channels.length === 0) return;
+    history.replaceState(null, '', '#/playback');
+    const timer = setTimeout(() => void load([link.channelId], dayStart(link.at), link.at - LINK_LEAD_MS), 0);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [link, channels.length > 0]);
 
   const seek = (ms: number) => void group.seek(ms);
   const goto = () => {

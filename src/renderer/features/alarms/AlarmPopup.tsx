@@ -1,0 +1,92 @@
+import { Button, Space, Tag, Typography } from 'antd';
+import { CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { localDateTime } from '../../../shared/localTime';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { useGetSettingsQuery } from '../settings/settingsApi';
+import { AlarmActions } from './AlarmActions';
+import { AlarmPicture } from './AlarmPicture';
+import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, skewText } from './alarmModel';
+import { detailOpened, popupClosed, popupShown, selectAlarmChimes, selectPending, selectPopup } from './alarmsSlice';
+import { useChannelName } from './useChannelName';
+
+/**
+ * The alarm pop-up: the newest unhandled alarm at or above the configured level, with its picture and the handling
+ * buttons, on every page. It is a panel, not a modal: it never takes the keyboard focus, so a dispatcher on a call
+ * or typing keeps doing so; ‹ › walk the other unhandled alarms.
+ */
+export function AlarmPopup() {
+  const dispatch = useAppDispatch();
+  const alarm = useAppSelector(selectPopup);
+  const pending = useAppSelector(selectPending);
+  const chimes = useAppSelector(selectAlarmChimes);
+  const channelName = useChannelName();
+  // Keeps the settings (pop-up level, sound) loaded for the alarm feed.
+  useGetSettingsQuery();
+  if (!alarm) return null;
+  const index = pending.findIndex((a) => a.id === alarm.id);
+  const show = (i: number) => dispatch(popupShown(pending[(i + pending.length) % pending.length]!.id));
+  const skew = skewText(alarm.skewMs);
+
+  return (
+    <section className={`alarm-popup alarm-popup--level${alarm.level}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes}>
+      <header className="alarm-popup__header">
+        <Tag color={LEVEL_COLORS[alarm.level]}>{LEVEL_NAMES[alarm.level]}</Tag>
+        <span className="alarm-popup__kind" data-testid="alarm-popup-kind">
+          {kindText(alarm)}
+        </span>
+        <span className="alarm-popup__count" data-testid="alarm-popup-count">
+          {pending.length > 1 ? `未处理 ${index + 1}/${pending.length}` : null}
+        </span>
+        {pending.length > 1 ? (
+          <Space.Compact>
+            <Button size="small" icon={<LeftOutlined />} aria-label="上一条" onClick={() => show(index - 1)} />
+            <Button size="small" icon={<RightOutlined />} aria-label="下一条" onClick={() => show(index + 1)} />
+          </Space.Compact>
+        ) : null}
+        <Button size="small" type="text" icon={<CloseOutlined />} aria-label="稍后处理" title="稍后处理" onClick={() => dispatch(popupClosed())} />
+      </header>
+      <AlarmPicture alarm={alarm} height={220} />
+      <dl className="alarm-popup__facts">
+        <dt>地点</dt>
+        <dd data-testid="alarm-popup-place">
+          {placeText(alarm)}
+          {alarm.channelId ? ` · ${channelName(alarm.channelId)}` : ''}
+        </dd>
+        <dt>时间</dt>
+        <dd>
+          {localDateTime(alarm.occurredAt)}
+          {skew ? (
+            <Typography.Text type="warning" className="alarm-popup__skew" data-testid="alarm-skew">
+              {' '}
+              {skew}
+            </Typography.Text>
+          ) : null}
+        </dd>
+        <dt>来源</dt>
+        <dd>
+          {CATEGORY_NAMES[alarm.category]}
+          {alarm.reporter ? ` · ${alarm.reporter}` : ''}
+          {alarm.score !== null ? ` · 置信度 ${Math.round(alarm.score * 100)}%` : ''}
+        </dd>
+        {alarm.description ? (
+          <>
+            <dt>说明</dt>
+            <dd>{alarm.description}</dd>
+          </>
+        ) : null}
+      </dl>
+      <footer className="alarm-popup__footer">
+        <AlarmActions alarm={alarm} />
+        <Button
+          data-testid="alarm-popup-detail"
+          onClick={() => {
+            dispatch(detailOpened(alarm.id));
+            location.hash = '#/alarms';
+          }}
+        >
+          详情
+        </Button>
+      </footer>
+    </section>
+  );
+}
