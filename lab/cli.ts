@@ -6,11 +6,12 @@
  *   [--concurrency 8] [--kinds off-post,smoke-fire] [--unlinked] [--seed N] [--quiet]`: pushes lab alarms (see alarmGenerator.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALARM_KINDS, type KnownAlarmKind } from '../src/shared/domain/alarm';
 import { labAlarmChannels, runGenerator, type SentAlarm } from './alarmGenerator';
-import { DEFAULT_RUN_DIR, startLab } from './lab';
+import { DEFAULT_RUN_DIR, startLab, type LabAlarms } from './lab';
 import { startPbx, type LabPbx } from './pbx/pbx';
 import { LAB_DEBIAN_PACKAGES } from './packages';
 import { LAB_JSON } from './stale';
@@ -100,6 +101,15 @@ function printSent({ alarm, result, ms }: SentAlarm): void {
   console.log(`${alarm.body.alarmTime}  ${alarm.body.alarmId}  ${alarm.body.eventName.padEnd(8, '　')} ${where}  ${ms} ms  ${outcome}`);
 }
 
+/** The alarm settings of the lab running from the default run dir, if one is. */
+function runningLabAlarms(): LabAlarms | null {
+  try {
+    return (JSON.parse(readFileSync(join(DEFAULT_RUN_DIR, LAB_JSON), 'utf8')) as { alarms?: LabAlarms }).alarms ?? null;
+  } catch {
+    return null;
+  }
+}
+
 async function runAlarms(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -116,7 +126,10 @@ async function runAlarms(argv: string[]): Promise<void> {
       quiet: { type: 'boolean' },
     },
   });
-  if (!values.url) throw new Error('--url http://127.0.0.1:PORT/alarms/lab-ai is required');
+  // A running lab names the receiver port and token it set the console up with.
+  const running = runningLabAlarms();
+  const url = values.url ?? (running ? `http://127.0.0.1:${running.receiverPort}/alarms/lab-ai` : undefined);
+  if (!url) throw new Error('--url http://127.0.0.1:PORT/alarms/lab-ai is required (no running lab names one)');
   const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
   const kinds = values.kinds?.split(',').map((k) => k.trim()) as KnownAlarmKind[] | undefined;
   const unknown = kinds?.filter((k) => !(k in ALARM_KINDS)) ?? [];
@@ -126,8 +139,8 @@ async function runAlarms(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => abort.abort());
   const stats = await runGenerator({
     channels: labAlarmChannels(join(DEFAULT_RUN_DIR, LAB_JSON)),
-    url: values.url,
-    token: values.token ?? null,
+    url,
+    token: values.token ?? running?.token ?? null,
     ratePerSecond: num(values.rate),
     count: num(values.count),
     burst: num(values.burst),

@@ -14,6 +14,7 @@ import { ensureClips } from './clips';
 import { startIsapiServer, type IsapiServer } from './isapiServer';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusChecks';
+import { writeLabAlarmsFile } from './alarmInputsFile';
 import { mqttJson, startMosquitto, type LabMqtt, type LabMqttJson } from './mosquitto';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
@@ -74,6 +75,8 @@ export type Lab = {
   rtpSpeakers: RtpSpeaker[];
   /** The MQTT broker (mosquitto) on 127.0.0.1, one account, persistent sessions; see mosquitto.ts. */
   mqtt: LabMqtt;
+  /** The alarm sources for the console (`--lab-alarms <consoleJson>`) and the token the generator sends. */
+  alarms: LabAlarms;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -91,11 +94,26 @@ export type LabJson = {
   records: LabRecords;
   pbx: LabPbxJson;
   mqtt: LabMqttJson;
+  alarms: LabAlarms;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
   startedAt: string;
 };
+
+export type LabAlarms = {
+  /** `<runDir>/alarms.json` (0600): the webhook sources with their token, the broker input, the receiver's port. */
+  consoleJson: string;
+  /** Bearer token of the lab's webhook sources (what `npx tsx lab/cli.ts alarms --token` sends). */
+  token: string;
+  /** Where the console's receiver listens for the lab (0: a free port, read from the console's settings). */
+  receiverPort: number;
+};
+
+/** The lab's webhook token: a lab secret, like its SIP and broker passwords. */
+export const LAB_ALARM_TOKEN = 'mdc-lab-alarm-3Fz8';
+/** The receiver port the lab's alarm sources are set up for (the generator's default target). */
+export const LAB_ALARM_RECEIVER_PORT = 18_090;
 
 export const DEFAULT_RUN_DIR = fileURLToPath(new URL('./.run/', import.meta.url));
 
@@ -128,7 +146,7 @@ function checkHost(): void {
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npx tsx lab/cli.ts install\``);
 }
 
-export async function startLab(opts: { runDir?: string; log?: (line: string) => void } = {}): Promise<Lab> {
+export async function startLab(opts: { runDir?: string; log?: (line: string) => void; alarmReceiverPort?: number } = {}): Promise<Lab> {
   const runDir = resolve(opts.runDir ?? DEFAULT_RUN_DIR);
   const log = opts.log ?? ((): void => undefined);
   checkHost();
@@ -194,6 +212,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   let pbxStart: Promise<LabPbx> | null = null;
   let mqtt: LabMqtt | null = null;
   let mqttStart: Promise<LabMqtt> | null = null;
+  const alarms: LabAlarms = { consoleJson: join(runDir, 'alarms.json'), token: LAB_ALARM_TOKEN, receiverPort: opts.alarmReceiverPort ?? LAB_ALARM_RECEIVER_PORT };
 
   // pids.json from the first spawn on (crash cleanup); lab.json only once the lab is ready.
   const writeState = (): void => {
@@ -210,6 +229,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       records,
       pbx: pbxJson(pbx),
       mqtt: mqttJson(mqtt),
+      alarms,
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -301,6 +321,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     await waitForMedia(janusUrl, mediaIds, MEDIA_READY_MS);
     pbx = await pbxStart;
     mqtt = await mqttStart;
+    writeLabAlarmsFile(alarms.consoleJson, { token: alarms.token, receiverPort: alarms.receiverPort, mqtt: mqttJson(mqtt) });
     // After the PBX (it empties the phones' folder) and the namespace (their address is the host side of its veth).
     rtpSpeakers = await startRtpSpeakers(join(dirname(pbx.consoleJson), 'phones'), log);
     ready = true;
@@ -322,6 +343,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     pbx,
     rtpSpeakers,
     mqtt,
+    alarms,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');

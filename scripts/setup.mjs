@@ -28,6 +28,8 @@ else if (process.getuid?.() === 0 && has('apt-get')) {
       log(`could not install ${missing.join(' ')}: the lab and the end-to-end tests need them`);
       process.exit(1);
     }
+    // Debian's own brokers/servers would hold the lab's ports (mosquitto on 1883): the lab starts its own instances.
+    if (missing.includes('mosquitto') && has('systemctl')) run('systemctl', ['disable', '--now', 'mosquitto']);
   }
 } else log(`not root or no apt-get: install these Debian packages yourself for the lab and tests: ${DEBIAN.join(' ')}`);
 

@@ -1,6 +1,6 @@
 // `npm start`: the real Electron app where its binary is present (and a display exists), otherwise the web host.
 // `npm start -- --web` forces the web host. When the local lab runs (`npm run lab`), its Janus is registered as a backend
-// and its PBX's SIP account and directory are passed with --lab-pbx.
+// its PBX's SIP account and directory are passed with --lab-pbx, and its alarm sources with --lab-alarms.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -13,12 +13,15 @@ if (!fs.existsSync('dist/renderer/index.html') || !fs.existsSync('dist/main/web.
 const labFile = 'lab/.run/lab.json';
 let labBackend = null;
 let labPbx = null;
+let labAlarms = null;
 try {
   const lab = JSON.parse(fs.readFileSync(labFile, 'utf8'));
   labBackend = lab.janusUrl ?? null;
   // The lab's PBX writes the console's SIP account and directory; lab.json names the file under `pbx`.
   const pbxFile = lab.pbx?.consoleJson ?? 'lab/.run/pbx/console.json';
   if (lab.pbx && fs.existsSync(pbxFile)) labPbx = pbxFile;
+  // Its alarm sources (generator webhooks, broker subscription): `npx tsx lab/cli.ts alarms` then pops alarms up.
+  if (lab.alarms?.consoleJson && fs.existsSync(lab.alarms.consoleJson)) labAlarms = lab.alarms.consoleJson;
 } catch {
   // no lab running: fine
 }
@@ -30,7 +33,11 @@ const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY |
 let child;
 if (electron && hasDisplay) {
   console.log(`Starting the Electron app (${electron})`);
-  child = spawn(electron, ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : []), ...(labPbx ? [`--lab-pbx=${labPbx}`] : [])], { stdio: 'inherit' });
+  child = spawn(
+    electron,
+    ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : []), ...(labPbx ? [`--lab-pbx=${labPbx}`] : []), ...(labAlarms ? [`--lab-alarms=${labAlarms}`] : [])],
+    { stdio: 'inherit' },
+  );
 } else {
   if (!forceWeb) {
     console.log(electron ? 'No display: starting the web host instead of Electron.' : 'Electron binary not present: starting the web host (open the printed URL in Chromium).');
@@ -38,7 +45,14 @@ if (electron && hasDisplay) {
   const port = args.find((a) => a.startsWith('--port='))?.slice(7) ?? process.env.MDC_PORT ?? '5170';
   child = spawn(
     process.execPath,
-    ['dist/main/web.mjs', '--port', port, ...(labBackend ? ['--lab-backend', labBackend] : []), ...(labPbx ? ['--lab-pbx', labPbx] : [])],
+    [
+      'dist/main/web.mjs',
+      '--port',
+      port,
+      ...(labBackend ? ['--lab-backend', labBackend] : []),
+      ...(labPbx ? ['--lab-pbx', labPbx] : []),
+      ...(labAlarms ? ['--lab-alarms', labAlarms] : []),
+    ],
     { stdio: 'inherit' },
   );
 }

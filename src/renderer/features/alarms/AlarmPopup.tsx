@@ -6,7 +6,7 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, skewText } from './alarmModel';
-import { detailOpened, popupClosed, popupShown, selectAlarmChimes, selectPending, selectPopup } from './alarmsSlice';
+import { detailOpened, popupClosed, popupShown, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
 import { useChannelName } from './useChannelName';
 
 /**
@@ -19,6 +19,8 @@ export function AlarmPopup() {
   const alarm = useAppSelector(selectPopup);
   const pending = useAppSelector(selectPending);
   const chimes = useAppSelector(selectAlarmChimes);
+  // Beside the alarm page's detail drawer, not over it.
+  const besideDrawer = useAppSelector(selectAlarmDetailId) !== null && location.hash.startsWith('#/alarms');
   const channelName = useChannelName();
   // Keeps the settings (pop-up level, sound) loaded for the alarm feed.
   useGetSettingsQuery();
@@ -28,7 +30,7 @@ export function AlarmPopup() {
   const skew = skewText(alarm.skewMs);
 
   return (
-    <section className={`alarm-popup alarm-popup--level${alarm.level}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes}>
+    <section className={`alarm-popup alarm-popup--level${alarm.level}${besideDrawer ? ' alarm-popup--beside-drawer' : ''}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes}>
       <header className="alarm-popup__header">
         <Tag color={LEVEL_COLORS[alarm.level]}>{LEVEL_NAMES[alarm.level]}</Tag>
         <span className="alarm-popup__kind" data-testid="alarm-popup-kind">
@@ -45,7 +47,7 @@ export function AlarmPopup() {
         ) : null}
         <Button size="small" type="text" icon={<CloseOutlined />} aria-label="稍后处理" title="稍后处理" onClick={() => dispatch(popupClosed())} />
       </header>
-      <AlarmPicture alarm={alarm} height={220} />
+      {alarm.picture ? <AlarmPicture alarm={alarm} height={220} /> : null}
       <dl className="alarm-popup__facts">
         <dt>地点</dt>
         <dd data-testid="alarm-popup-place">

@@ -10,6 +10,7 @@ import { AlarmDetail } from './AlarmDetail';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, STATE_COLORS, STATE_NAMES } from './alarmModel';
 import { useGetAlarmStatusQuery, useLazyListAlarmsQuery, useListAlarmsQuery } from './alarmsApi';
 import { detailOpened, selectAlarmDetailId, selectPending } from './alarmsSlice';
+import { useChannelName } from './useChannelName';
 
 const PAGE = 50;
 const NO_ALARMS: Alarm[] = [];
@@ -26,6 +27,7 @@ export function AlarmsPage() {
   const detailId = useAppSelector(selectAlarmDetailId);
   const pending = useAppSelector(selectPending);
   const { data: catalogue } = useGetCatalogueQuery();
+  const channelName = useChannelName();
   const { data: status } = useGetAlarmStatusQuery(undefined, { pollingInterval: 5000 });
   const [filters, setFilters] = useState<Filters>({});
   const [text, setText] = useState('');
@@ -69,9 +71,7 @@ export function AlarmsPage() {
       width: 170,
       render: (_: unknown, a: Alarm) => (
         <Space size={4}>
-          <Tag color={LEVEL_COLORS[a.level]} title={LEVEL_NAMES[a.level]}>
-            {a.level}
-          </Tag>
+          <Tag color={LEVEL_COLORS[a.level]}>{LEVEL_NAMES[a.level]}</Tag>
           <span>{kindText(a)}</span>
         </Space>
       ),
@@ -79,7 +79,7 @@ export function AlarmsPage() {
     {
       title: '报警人/来源',
       key: 'reporter',
-      width: 170,
+      width: 230,
       render: (_: unknown, a: Alarm) => (
         <span title={a.sourceId}>
           {CATEGORY_NAMES[a.category]}
@@ -91,7 +91,8 @@ export function AlarmsPage() {
     {
       title: '地点',
       key: 'place',
-      render: (_: unknown, a: Alarm) => (a.linked ? placeText(a) : <Tag color="warning">{placeText(a)}</Tag>),
+      render: (_: unknown, a: Alarm) =>
+        a.linked ? `${placeText(a)}${a.channelId ? ` · ${channelName(a.channelId)}` : ''}` : <Tag color="warning">{placeText(a)}</Tag>,
     },
     {
       title: '操作类型',
