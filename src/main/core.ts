@@ -18,6 +18,7 @@ import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
 import { FileSecretStore, type Cipher, type SecretStore } from './services/secretStore';
 import { createAlarmService } from './alarms/alarmService';
+import { createTaskService } from './tasks/taskHandlers';
 import { createBroadcastService } from './broadcast/broadcastHandlers';
 import { CallLog } from './telephony/callLog';
 import { CallRecordings } from './telephony/callRecordings';
@@ -123,6 +124,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     actor,
     log,
   });
+  // Tasks (任务管理); sync records go nowhere until seat sync is wired (its transport passes a sink and a seat id).
+  const tasks = createTaskService({ db, audit, actor, seatId: 'local' });
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -322,6 +325,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     },
     ...broadcast.handlers,
     ...alarms.handlers,
+    ...tasks.handlers,
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));

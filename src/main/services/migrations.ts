@@ -292,4 +292,181 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'seat sync: this seat\'s id, the outbox and inbox of records, alarm steps with ids and seats, parked steps, alarm aliases',
+    sql: `
+      -- One row: this data folder's seat (console) id, made once.
+      CREATE TABLE sync_seat (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        seat_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      INSERT INTO sync_seat (only, seat_id, created_at) VALUES (1,
+        lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' ||
+        substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))),
+        CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+      -- Records to publish, in the order they were made; published_at once the broker acknowledged them.
+      CREATE TABLE sync_outbox (
+        seq INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        published_at INTEGER
+      );
+      CREATE INDEX sync_outbox_unpublished ON sync_outbox(seq) WHERE published_at IS NULL;
+      -- Other seats' records applied here (a repeat is recognised by its key).
+      CREATE TABLE sync_inbox (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      -- Steps get a global id and the seat that made them; existing steps are this seat's.
+      ALTER TABLE alarm_steps ADD COLUMN id TEXT;
+      ALTER TABLE alarm_steps ADD COLUMN seat_id TEXT;
+      UPDATE alarm_steps SET
+        id = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' ||
+          substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))),
+        seat_id = (SELECT seat_id FROM sync_seat);
+      CREATE UNIQUE INDEX alarm_steps_id ON alarm_steps(id);
+      -- Another seat's step whose alarm has not arrived yet, applied when it does.
+      CREATE TABLE alarm_steps_parked (
+        step_id TEXT PRIMARY KEY,
+        alarm_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX alarm_steps_parked_alarm ON alarm_steps_parked(alarm_id);
+      -- Another seat's id of an alarm stored here under its own id (both received the same push).
+      CREATE TABLE alarm_aliases (
+        alias_id TEXT PRIMARY KEY,
+        alarm_id TEXT NOT NULL REFERENCES alarms(id)
+      );
+    `,
+  },
+  {
+    version: 8,
+    name: 'events (事件管理): events with typed links, append-only change history, 快报 templates, full-text index',
+    sql: `
+      -- seq is the rowid the full-text index points at (explicit, so VACUUM never renumbers it).
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        mine_id TEXT,
+        mine_name TEXT,
+        place TEXT NOT NULL,
+        lon REAL,
+        lat REAL,
+        occurred_at INTEGER NOT NULL,
+        description TEXT NOT NULL,
+        casualties TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        measures TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        closed_at INTEGER,
+        closed_by TEXT
+      );
+      -- Newest first; (occurred_at, id) is the keyset.
+      CREATE INDEX events_occurred ON events(occurred_at DESC, id DESC);
+      CREATE INDEX events_state_occurred ON events(state, occurred_at DESC, id DESC);
+      CREATE INDEX events_mine_occurred ON events(mine_id, occurred_at DESC, id DESC);
+      CREATE INDEX events_type_occurred ON events(type, occurred_at DESC, id DESC);
+      -- The alarms, calls and recordings that belong to an event, in the order they were linked.
+      CREATE TABLE event_links (
+        event_id TEXT NOT NULL REFERENCES events(id),
+        ord INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (event_id, kind, target_id)
+      );
+      CREATE INDEX event_links_target ON event_links(kind, target_id);
+      -- Every change of every event (this seat's and the other seats'), append-only: id is the change's sync key.
+      CREATE TABLE event_history (
+        id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        changes TEXT NOT NULL,
+        note TEXT
+      );
+      CREATE INDEX event_history_event ON event_history(event_id, at, id);
+      CREATE TRIGGER event_history_no_update BEFORE UPDATE ON event_history BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;
+      CREATE TRIGGER event_history_no_delete BEFORE DELETE ON event_history BEGIN SELECT RAISE(ABORT, 'event history is append-only'); END;
+      CREATE TABLE event_templates (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        builtin INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Chinese has no spaces: the indexed text is its characters and character pairs (cjkTerms), space-separated.
+      CREATE VIRTUAL TABLE events_fts USING fts5(terms, content='', contentless_delete=1, tokenize='unicode61');
+    `,
+  },
+  {
+    version: 9,
+    name: 'tasks: tasks with their full-text index, and the append-only history of every change',
+    sql: `
+      -- seq is the rowid the full-text index points at (explicit, so VACUUM never renumbers it).
+      CREATE TABLE tasks (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        receiver_kind TEXT NOT NULL,
+        receiver_id TEXT,
+        receiver_name TEXT NOT NULL,
+        mine_id TEXT,
+        deadline INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        feedback TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        event_id TEXT,
+        alarm_id TEXT
+      );
+      -- (created_at, id) and (deadline, id) are the two keysets of the list.
+      CREATE INDEX tasks_created ON tasks(created_at DESC, id DESC);
+      CREATE INDEX tasks_deadline ON tasks(deadline, id);
+      CREATE INDEX tasks_state_deadline ON tasks(state, deadline, id);
+      CREATE INDEX tasks_sender_created ON tasks(sender, created_at DESC, id DESC);
+      CREATE INDEX tasks_receiver_created ON tasks(receiver_name, created_at DESC, id DESC);
+      -- Title, description and receiver as characters and character pairs (see cjkTerms.ts).
+      CREATE VIRTUAL TABLE tasks_fts USING fts5(terms, content='', contentless_delete=1, tokenize='unicode61');
+      -- Every change of a task (this seat's and other seats'), append-only; change_id is the sync record's key.
+      CREATE TABLE task_history (
+        seq INTEGER PRIMARY KEY,
+        change_id TEXT NOT NULL UNIQUE,
+        task_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        note TEXT,
+        changed TEXT NOT NULL,
+        before TEXT,
+        after TEXT NOT NULL
+      );
+      CREATE INDEX task_history_task ON task_history(task_id, at, seq);
+      CREATE TRIGGER task_history_no_update BEFORE UPDATE ON task_history BEGIN SELECT RAISE(ABORT, 'task history is append-only'); END;
+      CREATE TRIGGER task_history_no_delete BEFORE DELETE ON task_history BEGIN SELECT RAISE(ABORT, 'task history is append-only'); END;
+    `,
+  },
 ];

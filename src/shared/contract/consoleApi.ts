@@ -46,6 +46,14 @@ import {
   alarmStepSchema,
   saveAlarmInputSchema,
 } from '../domain/alarm';
+import {
+  createTaskInputSchema,
+  taskDetailSchema,
+  taskQuerySchema,
+  taskSchema,
+  transitionTaskInputSchema,
+  updateTaskInputSchema,
+} from '../domain/task';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -269,6 +277,17 @@ export const requestContract = {
   acceptAlarm: { input: byId, output: alarmSchema, timeoutMs: 5_000 },
   /** 消警, with a reason (1–200 characters). */
   dismissAlarm: { input: z.object({ id: z.string().max(100), reason: z.string().max(200) }).strict(), output: alarmSchema, timeoutMs: 5_000 },
+
+  // ── Tasks (任务管理) ──
+  /** Keyset-paged, filtered; overdue is computed at read time. */
+  listTasks: { input: taskQuerySchema, output: z.array(taskSchema), timeoutMs: 10_000 },
+  /** The task with its history (every change, append-only). */
+  getTask: { input: byId, output: taskDetailSchema, timeoutMs: 5_000 },
+  /** Stored (with its history row and sync record) before the reply; a repeated id returns the stored task. */
+  createTask: { input: createTaskInputSchema, output: taskSchema, timeoutMs: 5_000 },
+  updateTask: { input: updateTaskInputSchema, output: taskSchema, timeoutMs: 5_000 },
+  /** 接收, 开始处理, 完成, 退回, 撤销, with an optional note. */
+  transitionTask: { input: transitionTaskInputSchema, output: taskSchema, timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {

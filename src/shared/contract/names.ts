@@ -81,6 +81,11 @@ export const REQUEST_NAMES = [
   'readAlarmPicture',
   'acceptAlarm',
   'dismissAlarm',
+  'listTasks',
+  'getTask',
+  'createTask',
+  'updateTask',
+  'transitionTask',
 ] as const;
 
 export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus'] as const;
