@@ -18,7 +18,9 @@ import { StreamSessions } from './services/streamSessions';
 import { MediaLibrary } from './services/mediaLibrary';
 import { FileSecretStore, type Cipher, type SecretStore } from './services/secretStore';
 import { createAlarmService } from './alarms/alarmService';
+import { createSyncService } from './sync/syncService';
 import { createTaskService } from './tasks/taskHandlers';
+import { createEventService } from './events/eventHandlers';
 import { createBroadcastService } from './broadcast/broadcastHandlers';
 import { CallLog } from './telephony/callLog';
 import { CallRecordings } from './telephony/callRecordings';
@@ -113,7 +115,10 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     janusBackendIds: () => settings.get().backends.filter((b) => b.kind === 'janus').map((b) => b.id),
   });
   owned.add(broadcast.schedules);
+  // Seat sync: stores enqueue their records for the other seats into its outbox, in their own transactions.
+  const sync = createSyncService({ db, settings, secrets, audit, actor, log });
   const alarms = createAlarmService({
+    sync: sync.sink,
     db,
     dataDir: options.dataDir,
     settings,
@@ -126,6 +131,9 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   });
   // Tasks (任务管理); sync records go nowhere until seat sync is wired (its transport passes a sink and a seat id).
   const tasks = createTaskService({ db, audit, actor, seatId: 'local' });
+  // Events (事件管理); like tasks, sync records go nowhere until seat sync passes its sink and seat id and registers
+  // `events.applyRemote` for 'event-change'.
+  const events = createEventService({ db, dataDir: options.dataDir, seatId: 'local', mines: () => registry.catalogue().mines, audit, actor });
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -325,12 +333,16 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     },
     ...broadcast.handlers,
     ...alarms.handlers,
+    ...sync.handlers,
     ...tasks.handlers,
+    ...events.handlers,
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
   // Alarm inputs start last: a push that arrives now finds every request handler and event source in place.
   await alarms.start();
+  for (const [kind, applier] of Object.entries(alarms.appliers)) sync.register(kind as keyof typeof alarms.appliers, applier);
+  await sync.start();
 
   const subscribe: EventSource = (event, listener) => {
     switch (event) {
@@ -350,6 +362,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return alarms.onAlarm(listener as (p: EventPayload<'onAlarm'>) => void);
       case 'onAlarmStatus':
         return alarms.onStatus(listener as (p: EventPayload<'onAlarmStatus'>) => void);
+      case 'onSyncStatus':
+        return sync.onStatus(listener as (p: EventPayload<'onSyncStatus'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -362,6 +376,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
       return [relay.origin, gateway.origin, ...backendConnectOrigins(current.backends, mediaOrigins), ...sipConnectOrigins(current.sipAccounts)];
     },
     dispose: async () => {
+      await sync.dispose();
       await alarms.dispose();
       await relay.dispose();
       owned.dispose();

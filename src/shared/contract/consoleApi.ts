@@ -46,6 +46,7 @@ import {
   alarmStepSchema,
   saveAlarmInputSchema,
 } from '../domain/alarm';
+import { saveSyncSchema, syncStatusSchema } from '../domain/sync';
 import {
   createTaskInputSchema,
   taskDetailSchema,
@@ -54,6 +55,20 @@ import {
   transitionTaskInputSchema,
   updateTaskInputSchema,
 } from '../domain/task';
+import {
+  eventDetailSchema,
+  eventQuerySchema,
+  eventSchema,
+  exportEventsInputSchema,
+  exportEventsOutputSchema,
+  importEventsInputSchema,
+  importEventsOutputSchema,
+  renderEventReportInputSchema,
+  renderedReportSchema,
+  reportTemplateSchema,
+  saveEventInputSchema,
+  saveReportTemplateInputSchema,
+} from '../domain/event';
 import { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './names';
 
 /**
@@ -288,6 +303,32 @@ export const requestContract = {
   updateTask: { input: updateTaskInputSchema, output: taskSchema, timeoutMs: 5_000 },
   /** 接收, 开始处理, 完成, 退回, 撤销, with an optional note. */
   transitionTask: { input: transitionTaskInputSchema, output: taskSchema, timeoutMs: 5_000 },
+
+  // ── Seat sync (席位同步) ──
+  /** The connection to the centre's broker, the records waiting to be sent, this seat's id. */
+  getSyncStatus: { input: empty, output: syncStatusSchema, timeoutMs: 5_000 },
+  /** The broker settings, plus the password when new or replaced (null removes it); replies once applied. */
+  saveSync: { input: saveSyncSchema, output: settingsSchema, timeoutMs: 10_000 },
+
+  // ── Events (事件管理) ──
+  /** Keyset-paged (newest occurredAt first), filtered by type, level, mine, state, time and text. */
+  listEvents: { input: eventQuerySchema, output: z.array(eventSchema), timeoutMs: 10_000 },
+  /** The event with its history (every change, append-only, with who, seat and when). */
+  getEvent: { input: byId, output: eventDetailSchema, timeoutMs: 5_000 },
+  /** Without id (or an unknown one) a new event, else its new fields; stored with its history row before the reply. */
+  saveEvent: { input: saveEventInputSchema, output: eventSchema, timeoutMs: 5_000 },
+  /** 结束 (处置中 → 已结束), with an optional note. */
+  closeEvent: { input: z.object({ id: z.string().max(64), note: z.string().max(500).nullable().optional() }).strict(), output: eventSchema, timeoutMs: 5_000 },
+  /** The filtered list as CSV (UTF-8 with BOM) or xlsx, written to the exports folder and sent back as base64. */
+  exportEvents: { input: exportEventsInputSchema, output: exportEventsOutputSchema, timeoutMs: 60_000 },
+  /** Rows checked one by one (errors by row number); unless dryRun, the valid ones created in one transaction. */
+  importEvents: { input: importEventsInputSchema, output: importEventsOutputSchema, timeoutMs: 60_000 },
+  /** 快报 templates: the built-in one first. */
+  listReportTemplates: { input: empty, output: z.array(reportTemplateSchema), timeoutMs: 5_000 },
+  saveReportTemplate: { input: saveReportTemplateInputSchema, output: reportTemplateSchema, timeoutMs: 5_000 },
+  deleteReportTemplate: { input: byId, output: z.null(), timeoutMs: 5_000 },
+  /** A 快报 of an event from a stored template or a body being edited (placeholders replaced on the Node side). */
+  renderEventReport: { input: renderEventReportInputSchema, output: renderedReportSchema, timeoutMs: 5_000 },
 } as const;
 
 export const eventContract = {
@@ -302,6 +343,8 @@ export const eventContract = {
   onAlarm: alarmEventSchema,
   /** The alarm inputs' state changed. */
   onAlarmStatus: alarmStatusSchema,
+  /** Seat sync's state or backlog changed. */
+  onSyncStatus: syncStatusSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

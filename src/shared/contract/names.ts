@@ -86,9 +86,21 @@ export const REQUEST_NAMES = [
   'createTask',
   'updateTask',
   'transitionTask',
+  'getSyncStatus',
+  'saveSync',
+  'listEvents',
+  'getEvent',
+  'saveEvent',
+  'closeEvent',
+  'exportEvents',
+  'importEvents',
+  'listReportTemplates',
+  'saveReportTemplate',
+  'deleteReportTemplate',
+  'renderEventReport',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus', 'onSyncStatus'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
