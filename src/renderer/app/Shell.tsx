@@ -22,6 +22,7 @@ import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { PhonePage } from '../features/phone/PhonePage';
 import { BroadcastPage } from '../features/broadcast/BroadcastPage';
 import { AlarmsPage } from '../features/alarms/AlarmsPage';
+import { TasksPage } from '../features/tasks/TasksPage';
 import { AlarmPopup } from '../features/alarms/AlarmPopup';
 import { selectPending } from '../features/alarms/alarmsSlice';
 import { IncomingCallBar } from '../features/phone/IncomingCallBar';
@@ -82,6 +83,9 @@ export function Shell({ api }: { api: ConsoleApi }) {
       break;
     case 'alarms':
       page = <AlarmsPage />;
+      break;
+    case 'tasks':
+      page = <TasksPage />;
       break;
     default:
       page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
