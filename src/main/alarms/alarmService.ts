@@ -17,6 +17,8 @@ import type { Logger } from '../services/logger';
 import type { SecretStore } from '../services/secretStore';
 import type { SettingsService } from '../services/settingsService';
 import type { Db } from '../services/store';
+import { alarmAppliers } from '../sync/alarmRecords';
+import { NO_SYNC, type RecordApplier, type RecordSink } from '../sync/recordSink';
 import { AlarmInputs } from './alarmInputs';
 import { AlarmIntake } from './alarmIntake';
 import { AlarmPictures } from './alarmPictures';
@@ -40,6 +42,8 @@ export type AlarmService = {
   onAlarm: (listener: (event: AlarmEvent) => void) => Disposable;
   /** The inputs' state changed (receiver listening, broker connected …). */
   onStatus: AlarmInputs['onStatus'];
+  /** Apply other seats' alarms and handling steps (register them with seat sync). */
+  appliers: { alarm: RecordApplier; 'alarm-step': RecordApplier };
   /** Starts the receiver and the subscriptions the settings name. */
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -60,11 +64,13 @@ export function createAlarmService(deps: {
   audit: AuditLog;
   actor: string;
   log: Logger;
+  /** Where new alarms and handling steps go for the other seats (seat sync's outbox); none: not synced. */
+  sync?: RecordSink;
 }): AlarmService {
   const { settings, secrets, audit, actor } = deps;
   const log = deps.log.child({ part: 'alarms' });
-  const store = new AlarmStore(deps.db);
   const pictures = new AlarmPictures(path.join(deps.dataDir, 'media'));
+  const store = new AlarmStore(deps.db, Date.now, { sink: deps.sync ?? NO_SYNC, readPicture: (rel) => pictures.read(rel) });
   const intake = new AlarmIntake({
     store,
     pictures,
@@ -84,6 +90,7 @@ export function createAlarmService(deps: {
     announce({ change: 'new', alarm });
     linkToWall(alarm, settings.get().alarmOptions);
   });
+  const appliers = alarmAppliers({ store, pictures, announce, warn: (fields, message) => log.warn(fields, message) });
   const settingsChanged = settings.onDidChange((s) => void inputs.configure(s.alarmInputs, s.alarmOptions.receiver));
 
   /** A serious linked alarm opens its channel on the configured wall tile (the wall windows follow the state). */
@@ -150,6 +157,7 @@ export function createAlarmService(deps: {
     handlers,
     onAlarm: changed.event,
     onStatus: inputs.onStatus,
+    appliers,
     start: async () => {
       const current = settings.get();
       await inputs.configure(current.alarmInputs, current.alarmOptions.receiver);

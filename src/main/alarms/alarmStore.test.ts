@@ -4,6 +4,7 @@ import type { ConsoleError } from '../../shared/contract/rpc';
 import { alarmSchema, type Alarm, type AlarmInput, type AlarmQuery } from '../../shared/domain/alarm';
 import type { Db } from '../services/store';
 import { T0, tempStores, codeOf } from '../telephony/telephonyFixture.test-support';
+import type { RecordSink, SyncRecord } from '../sync/recordSink';
 import { AlarmStore, type IngestContext } from './alarmStore';
 
 const stores = tempStores();
@@ -451,9 +452,10 @@ describe('AlarmStore accept and dismiss', () => {
     const dismissed = store.dismiss(id, '值班员乙', '  误报：皮带检修人员  ', T0 + 90_000);
     expect(dismissed).toMatchObject({ state: 'dismissed', handledBy: '值班员乙', handledAt: T0 + 90_000, dismissReason: '误报：皮带检修人员' });
     expect(store.get(id)).toEqual(dismissed);
+    const seatId = store.seatId;
     expect(store.steps(id)).toEqual([
-      { alarmId: id, seq: 1, action: 'accept', actor: '值班员甲', at: T0 + 30_000, reason: null },
-      { alarmId: id, seq: 2, action: 'dismiss', actor: '值班员乙', at: T0 + 90_000, reason: '误报：皮带检修人员' },
+      { id: expect.any(String), alarmId: id, seq: 1, action: 'accept', actor: '值班员甲', at: T0 + 30_000, reason: null, seatId },
+      { id: expect.any(String), alarmId: id, seq: 2, action: 'dismiss', actor: '值班员乙', at: T0 + 90_000, reason: '误报：皮带检修人员', seatId },
     ]);
     expect(new AlarmStore(db).steps(id)).toHaveLength(2);
   });
@@ -489,5 +491,62 @@ describe('AlarmStore accept and dismiss', () => {
     expect(store.get(id).state).toBe('new');
     expect(store.steps(id)).toEqual([]);
     expect(store.dismiss(id, '值班员', ` ${'误'.repeat(200)} `).dismissReason).toHaveLength(200);
+  });
+});
+
+describe('AlarmStore records for other seats', () => {
+  function recorder() {
+    const records: SyncRecord[] = [];
+    const sink: RecordSink = { enqueue: (r) => void records.push(r) };
+    return { records, sink };
+  }
+
+  it('sends a new alarm with its picture and each step, in the transaction of the change; a repeat sends nothing', () => {
+    const { db } = stores.fresh();
+    const { records, sink } = recorder();
+    const store = new AlarmStore(db, () => T0, { sink, readPicture: () => Buffer.from('JPEG') });
+    const { alarm } = store.ingest(alarmInput(), WANGZHUANG);
+    store.ingest(alarmInput(), WANGZHUANG);
+    store.accept(alarm.id, '甲');
+    expect(records.map((r) => [r.kind, r.seatId])).toEqual([
+      ['alarm', store.seatId],
+      ['alarm-step', store.seatId],
+    ]);
+    expect(records[0]).toMatchObject({ key: alarm.id, payload: { alarm, picture: { mimeType: 'image/jpeg', dataBase64: Buffer.from('JPEG').toString('base64') } } });
+    expect(records[1]).toMatchObject({ key: store.steps(alarm.id)[0]!.id, payload: { alarmId: alarm.id, action: 'accept', actor: '甲', at: T0 } });
+    // A sink that fails rolls the change back.
+    const failing = new AlarmStore(db, () => T0, { sink: { enqueue: () => { throw new Error('disk'); } }, readPicture: () => Buffer.alloc(0) });
+    expect(() => failing.dismiss(alarm.id, '乙', '误报')).toThrow('disk');
+    expect(store.get(alarm.id).state).toBe('accepted');
+  });
+
+  it('derives the same state from the same steps in any order, parks steps of an absent alarm, links a known one by source id', () => {
+    const a = stores.fresh().db;
+    const b = stores.fresh().db;
+    const { records, sink } = recorder();
+    const origin = new AlarmStore(a, () => T0, { sink, readPicture: () => Buffer.alloc(0) });
+    const { alarm } = origin.ingest(alarmInput(), UNLINKED);
+    const accept = { stepId: 's-accept', alarmId: alarm.id, action: 'accept' as const, actor: '甲', at: T0 + 10, reason: null, seatId: 'seat-a' };
+    const dismiss = { stepId: 's-dismiss', alarmId: alarm.id, action: 'dismiss' as const, actor: '乙', at: T0 + 20, reason: '误报', seatId: 'seat-b' };
+    const later = { ...dismiss, stepId: 's-dismiss-2', actor: '丙', at: T0 + 30, reason: '重复', seatId: 'seat-c' };
+    // On b the steps arrive first (parked), then the alarm.
+    const other = new AlarmStore(b, () => T0);
+    expect(other.applyRemoteStep(later)).toBeNull();
+    expect(other.applyRemoteStep(accept)).toBeNull();
+    expect(other.applyRemoteAlarm(alarm, null)).toMatchObject({ outcome: 'new' });
+    expect(other.applyRemoteStep(dismiss)).toMatchObject({ state: 'dismissed', handledBy: '乙', dismissReason: '误报' });
+    expect(other.applyRemoteStep(dismiss)).toBeNull();
+    for (const s of [dismiss, accept, later]) origin.applyRemoteStep(s);
+    const fields = (x: Alarm) => [x.state, x.handledBy, x.handledAt, x.dismissReason];
+    expect(fields(origin.get(alarm.id))).toEqual(fields(other.get(alarm.id)));
+    // Kept in the order they arrived here (parked ones first).
+    expect(other.steps(alarm.id).map((s) => s.id)).toEqual(['s-dismiss-2', 's-accept', 's-dismiss']);
+    expect(records).toHaveLength(1);
+    // A third seat received the same push itself: the other seat's id becomes an alias, its steps land on ours.
+    const c = new AlarmStore(stores.fresh().db, () => T0);
+    const own = c.ingest(alarmInput(), UNLINKED).alarm;
+    expect(c.applyRemoteAlarm(alarm, null)).toMatchObject({ outcome: 'alias', alarm: { id: own.id } });
+    expect(c.applyRemoteStep(accept)).toMatchObject({ id: own.id, state: 'accepted', handledBy: '甲' });
+    expect(c.count()).toBe(1);
   });
 });

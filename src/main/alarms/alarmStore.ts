@@ -17,6 +17,8 @@ import {
 } from '../../shared/domain/alarm';
 import { checkTime } from '../services/mediaLibrary';
 import type { Db } from '../services/store';
+import type { RecordSink } from '../sync/recordSink';
+import { readSeatId } from '../sync/seat';
 import { indexTerms, queryTerms } from './cjkTerms';
 
 /** Where the alarm's channel is, as the linker found it (all null and linked false when its id names nothing). */
@@ -25,6 +27,24 @@ export type AlarmLinkInfo = { mineId: string | null; mineName: string | null; co
 export type AlarmPictureFile = { path: string; mimeType: string; bytes: number };
 export type IngestContext = { link: AlarmLinkInfo; picture: AlarmPictureFile | null };
 export type IngestResult = { alarm: Alarm; duplicate: boolean };
+
+/** Where the store's records for other seats go, and how it reads a stored picture to send it along. */
+export type AlarmSyncOptions = { sink: RecordSink; readPicture: (rel: string) => Buffer };
+
+/** What the 'alarm' record carries: the alarm as stored where it arrived, and its picture. */
+export type AlarmRecordPayload = { alarm: Alarm; picture: { mimeType: string; dataBase64: string } | null };
+/** What the 'alarm-step' record carries. */
+export type AlarmStepRecordPayload = {
+  stepId: string;
+  alarmId: string;
+  action: AlarmStepAction;
+  actor: string;
+  at: number;
+  reason: string | null;
+  seatId: string;
+};
+/** How another seat's alarm was taken: stored now, known under another id (same source and source id), or present. */
+export type RemoteAlarmOutcome = { outcome: 'new' | 'alias' | 'present'; alarm: Alarm };
 
 export const MAX_DISMISS_REASON = 200;
 const MAX_ACTOR = 64;
@@ -66,7 +86,16 @@ type AlarmRow = {
   dismiss_reason: string | null;
 };
 
-type StepRow = { alarm_id: string; seq: number; action: string; actor: string; at: number; reason: string | null };
+type StepRow = {
+  id: string;
+  alarm_id: string;
+  seq: number;
+  action: string;
+  actor: string;
+  at: number;
+  reason: string | null;
+  seat_id: string | null;
+};
 
 const SELECT = 'SELECT a.rowid AS rowid, a.* FROM alarms a';
 
@@ -78,11 +107,18 @@ const SELECT = 'SELECT a.rowid AS rowid, a.* FROM alarms a';
  */
 export class AlarmStore {
   private readonly statements = new Map<string, Statement>();
+  private readonly sync: AlarmSyncOptions | null;
+  /** This console's seat (steps taken here carry it). */
+  readonly seatId: string;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+    sync: AlarmSyncOptions | null = null,
+  ) {
+    this.sync = sync;
+    this.seatId = readSeatId(db);
+  }
 
   /** Stores one alarm; a repeat of a stored (sourceId, externalId) returns the first one unchanged, duplicate: true. */
   ingest(input: AlarmInput, ctx: IngestContext): IngestResult {
@@ -207,9 +243,7 @@ export class AlarmStore {
     return this.db.transaction(() => {
       const row = this.row(id);
       if (row.state !== 'new') throw handledConflict(row);
-      const when = this.stepTime(at);
-      this.stmt("UPDATE alarms SET state = 'accepted', handled_by = ?, handled_at = ? WHERE id = ?").run(who, when, id);
-      this.addStep(id, 'accept', who, when, null);
+      this.addLocalStep(id, 'accept', who, this.stepTime(at), null);
       return this.get(id);
     })();
   }
@@ -223,9 +257,7 @@ export class AlarmStore {
     return this.db.transaction(() => {
       const row = this.row(id);
       if (row.state === 'dismissed') throw handledConflict(row);
-      const when = this.stepTime(at);
-      this.stmt("UPDATE alarms SET state = 'dismissed', handled_by = ?, handled_at = ?, dismiss_reason = ? WHERE id = ?").run(who, when, why, id);
-      this.addStep(id, 'dismiss', who, when, why);
+      this.addLocalStep(id, 'dismiss', who, this.stepTime(at), why);
       return this.get(id);
     })();
   }
@@ -234,16 +266,106 @@ export class AlarmStore {
   steps(id: string): AlarmStep[] {
     this.row(id);
     const rows = this.stmt('SELECT * FROM alarm_steps WHERE alarm_id = ? ORDER BY seq').all(id) as StepRow[];
-    return rows.map((s) => ({ alarmId: s.alarm_id, seq: s.seq, action: s.action as AlarmStepAction, actor: s.actor, at: s.at, reason: s.reason }));
+    return rows.map((s) => ({
+      id: s.id,
+      alarmId: s.alarm_id,
+      seq: s.seq,
+      action: s.action as AlarmStepAction,
+      actor: s.actor,
+      at: s.at,
+      reason: s.reason,
+      seatId: s.seat_id,
+    }));
+  }
+
+  /**
+   * Another seat's alarm (run inside the sync's transaction). Stored under its id when absent; when this seat
+   * holds the same (source, source id) under its own id (both received the push), the other id becomes an alias of
+   * it. Steps that arrived before it are applied now. `picture`: already written by the caller (discarded by it
+   * unless the outcome is 'new').
+   */
+  applyRemoteAlarm(alarm: Alarm, picture: AlarmPictureFile | null): RemoteAlarmOutcome {
+    return this.db.transaction((): RemoteAlarmOutcome => {
+      const present = this.stmt(`${SELECT} WHERE a.id = ?`).get(alarm.id) as AlarmRow | undefined;
+      if (present) return { outcome: 'present', alarm: toAlarm(present) };
+      const same = this.stmt(`${SELECT} WHERE a.source_id = ? AND a.external_id = ?`).get(alarm.sourceId, alarm.externalId) as AlarmRow | undefined;
+      if (same) {
+        this.stmt('INSERT OR IGNORE INTO alarm_aliases (alias_id, alarm_id) VALUES (?, ?)').run(alarm.id, same.id);
+        this.applyParked(alarm.id, same.id);
+        return { outcome: 'alias', alarm: this.get(same.id) };
+      }
+      const input = parseInput(pickInput(alarm));
+      this.insertRow(alarm.id, input, alarm.receivedAt, { mineId: alarm.mineId, mineName: alarm.mineName, county: alarm.county, linked: alarm.linked }, picture);
+      this.applyParked(alarm.id, alarm.id);
+      return { outcome: 'new', alarm: this.get(alarm.id) };
+    })();
+  }
+
+  /**
+   * Another seat's handling step (inside the sync's transaction): appended once (by its id), then the alarm's state
+   * is derived from all its steps, so that every seat reaches the same state whatever the order the steps came in.
+   * A step for an alarm not here yet is parked until it arrives (returns null, as does a repeat).
+   */
+  applyRemoteStep(step: AlarmStepRecordPayload): Alarm | null {
+    return this.db.transaction((): Alarm | null => {
+      if (this.stmt('SELECT 1 FROM alarm_steps WHERE id = ?').get(step.stepId) !== undefined) return null;
+      const target = this.resolveId(step.alarmId);
+      if (target === null) {
+        this.stmt('INSERT OR IGNORE INTO alarm_steps_parked (step_id, alarm_id, step, received_at) VALUES (?, ?, ?, ?)').run(
+          step.stepId,
+          step.alarmId,
+          JSON.stringify(step),
+          Math.round(this.now()),
+        );
+        return null;
+      }
+      this.insertStep(target, step);
+      this.deriveState(target);
+      return this.get(target);
+    })();
+  }
+
+  /** The local id of an alarm another seat names (its own id, or an alias of one stored here). */
+  private resolveId(id: string): string | null {
+    if (this.stmt('SELECT 1 FROM alarms WHERE id = ?').get(id) !== undefined) return id;
+    return (this.stmt('SELECT alarm_id FROM alarm_aliases WHERE alias_id = ?').pluck().get(id) as string | undefined) ?? null;
+  }
+
+  private applyParked(remoteId: string, localId: string): void {
+    const parked = this.stmt('SELECT step FROM alarm_steps_parked WHERE alarm_id = ? ORDER BY rowid').pluck().all(remoteId) as string[];
+    if (parked.length === 0) return;
+    for (const text of parked) {
+      const step = JSON.parse(text) as AlarmStepRecordPayload;
+      if (this.stmt('SELECT 1 FROM alarm_steps WHERE id = ?').get(step.stepId) === undefined) this.insertStep(localId, step);
+    }
+    this.stmt('DELETE FROM alarm_steps_parked WHERE alarm_id = ?').run(remoteId);
+    this.deriveState(localId);
   }
 
   private insert(input: AlarmInput, ctx: IngestContext): IngestResult {
     const existing = this.stmt(`${SELECT} WHERE a.source_id = ? AND a.external_id = ?`).get(input.sourceId, input.externalId) as AlarmRow | undefined;
     if (existing) return { alarm: toAlarm(existing), duplicate: true };
-    const receivedAt = Math.round(this.now());
-    const { link, picture } = ctx;
+    const alarm = this.insertRow(randomUUID(), input, Math.round(this.now()), ctx.link, ctx.picture);
+    if (this.sync && this.sync.sink.active?.() !== false) {
+      const { picture } = ctx;
+      const payload: AlarmRecordPayload = {
+        alarm,
+        picture: picture ? { mimeType: picture.mimeType, dataBase64: this.sync.readPicture(picture.path).toString('base64') } : null,
+      };
+      this.sync.sink.enqueue({ kind: 'alarm', key: alarm.id, seatId: this.seatId, payload });
+    }
+    return { alarm, duplicate: false };
+  }
+
+  private insertRow(
+    id: string,
+    input: AlarmInput,
+    receivedAt: number,
+    link: AlarmLinkInfo,
+    picture: AlarmPictureFile | null,
+  ): Alarm {
     const row = {
-      id: randomUUID(),
+      id,
       source_id: input.sourceId,
       external_id: input.externalId,
       category: input.category,
@@ -280,12 +402,52 @@ export class AlarmStore {
     ).run(row);
     const terms = indexTerms([kindLabel(input), input.description, input.reporter, input.deviceId, link.mineName, link.county].filter((t) => t).join('\n'));
     this.stmt('INSERT INTO alarms_fts (rowid, terms) VALUES (?, ?)').run(lastInsertRowid, terms);
-    return { alarm: toAlarm({ ...row, rowid: Number(lastInsertRowid) }), duplicate: false };
+    return toAlarm({ ...row, rowid: Number(lastInsertRowid) });
   }
 
-  private addStep(id: string, action: AlarmStepAction, actor: string, at: number, reason: string | null): void {
-    const seq = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 FROM alarm_steps WHERE alarm_id = ?').pluck().get(id) as number;
-    this.stmt('INSERT INTO alarm_steps (alarm_id, seq, action, actor, at, reason) VALUES (?, ?, ?, ?, ?, ?)').run(id, seq, action, actor, at, reason);
+  /** A step taken here: appended, sent to the other seats (same transaction), and the state derived. */
+  private addLocalStep(id: string, action: AlarmStepAction, actor: string, at: number, reason: string | null): void {
+    const step: AlarmStepRecordPayload = { stepId: randomUUID(), alarmId: id, action, actor, at, reason, seatId: this.seatId };
+    this.insertStep(id, step);
+    this.sync?.sink.enqueue({ kind: 'alarm-step', key: step.stepId, seatId: this.seatId, payload: step });
+    this.deriveState(id);
+  }
+
+  private insertStep(localId: string, step: AlarmStepRecordPayload): void {
+    const seq = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 FROM alarm_steps WHERE alarm_id = ?').pluck().get(localId) as number;
+    this.stmt('INSERT INTO alarm_steps (id, alarm_id, seq, action, actor, at, reason, seat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      step.stepId,
+      localId,
+      seq,
+      step.action,
+      step.actor,
+      step.at,
+      step.reason,
+      step.seatId,
+    );
+  }
+
+  /**
+   * The state from all the steps, the same on every seat: dismissed if any step dismissed it, else accepted if any
+   * accepted it, else new; who, when and why from the deciding step, the earliest by (at, seat, id) of that action.
+   */
+  private deriveState(id: string): void {
+    const rows = this.stmt('SELECT * FROM alarm_steps WHERE alarm_id = ?').all(id) as StepRow[];
+    const first = (action: AlarmStepAction): StepRow | undefined =>
+      rows
+        .filter((r) => r.action === action)
+        .sort((a, b) => a.at - b.at || compare(a.seat_id ?? '', b.seat_id ?? '') || compare(a.id, b.id))[0];
+    const dismissed = first('dismiss');
+    const accepted = dismissed ? undefined : first('accept');
+    const deciding = dismissed ?? accepted;
+    const state: AlarmState = dismissed ? 'dismissed' : accepted ? 'accepted' : 'new';
+    this.stmt('UPDATE alarms SET state = ?, handled_by = ?, handled_at = ?, dismiss_reason = ? WHERE id = ?').run(
+      state,
+      deciding?.actor ?? null,
+      deciding?.at ?? null,
+      dismissed?.reason ?? null,
+      id,
+    );
   }
 
   private stepTime(at: number | undefined): number {
@@ -312,6 +474,16 @@ export class AlarmStore {
 /** What the operator reads for the alarm's kind: ours for a known code, else the source's name, else its code. */
 function kindLabel(input: Pick<AlarmInput, 'kind' | 'kindName'>): string {
   return Object.hasOwn(ALARM_KINDS, input.kind) ? ALARM_KINDS[input.kind as keyof typeof ALARM_KINDS] : (input.kindName ?? input.kind);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The input fields of a stored alarm (what another seat's record is checked against). */
+function pickInput(alarm: Alarm): AlarmInput {
+  const { sourceId, externalId, category, kind, kindName, level, channelId, deviceId, reporter, occurredAt, score, boxes, description } = alarm;
+  return { sourceId, externalId, category, kind, kindName, level, channelId, deviceId, reporter, occurredAt, score, boxes, description };
 }
 
 function parseInput(input: AlarmInput, which = ''): AlarmInput {

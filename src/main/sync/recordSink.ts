@@ -23,10 +23,16 @@ export type SyncRecord = {
 export interface RecordSink {
   /** Must be called inside the caller's transaction. */
   enqueue(record: SyncRecord): void;
+  /** False while records are not kept (sync switched off): a store may skip building a costly payload. */
+  active?(): boolean;
 }
 
 /** For stores used without sync (tests, a seat with sync switched off records nothing to send). */
-export const NO_SYNC: RecordSink = { enqueue: () => undefined };
+export const NO_SYNC: RecordSink = { enqueue: () => undefined, active: () => false };
 
-/** Applies one record from another seat; throws only for a record it cannot read (logged, dropped, acknowledged). */
-export type RecordApplier = (record: SyncRecord) => void;
+/**
+ * Applies one record from another seat, inside the transaction that also records its key (so it runs once); throws
+ * only for a record it cannot read (logged, dropped, acknowledged). It may return what to do once that transaction
+ * has committed (announce the change to the renderer), never run for a rolled-back apply.
+ */
+export type RecordApplier = (record: SyncRecord) => void | (() => void);

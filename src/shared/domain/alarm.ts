@@ -274,15 +274,24 @@ export const alarmStatusSchema = z
   .strict();
 export type AlarmStatus = z.infer<typeof alarmStatusSchema>;
 
-/** One handling step, append-only (who did what when). */
+/** What a handling step does (the list may grow: notes, transfers …; the alarm's state follows accept and dismiss). */
+export const ALARM_STEP_ACTIONS = ['accept', 'dismiss'] as const;
+export const alarmStepActionSchema = z.enum(ALARM_STEP_ACTIONS);
+
+/** One handling step, append-only (who did what when, on which seat). */
 export const alarmStepSchema = z
   .object({
+    /** The same on every seat (a uuid made where the step was taken). */
+    id: z.string(),
     alarmId: z.string(),
+    /** This console's order of the steps it holds. */
     seq: z.number().int(),
-    action: z.enum(['accept', 'dismiss']),
+    action: alarmStepActionSchema,
     actor: z.string(),
     at: z.number(),
     reason: z.string().nullable(),
+    /** The seat (console) where it was taken. */
+    seatId: z.string().nullable(),
   })
   .strict();
 export type AlarmStep = z.infer<typeof alarmStepSchema>;

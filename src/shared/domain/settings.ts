@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { backendSecretSchema } from './secret';
 import { alarmInputConfigSchema, alarmOptionsSchema, DEFAULT_ALARM_OPTIONS } from './alarm';
 import { sipAccountSchema } from './telephony';
+import { DEFAULT_SYNC_CONFIG, syncConfigSchema } from './sync';
 
 export { backendSecretSchema };
 
@@ -138,6 +139,8 @@ export const settingsSchema = z.object({
   alarmInputs: z.array(alarmInputConfigSchema).max(32),
   /** The webhook receiver's address and what a new alarm does (pop-up, sound, wall). */
   alarmOptions: alarmOptionsSchema,
+  /** Seat sync through the centre's broker (its password is in the SecretStore as `sync:password`). */
+  sync: syncConfigSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -148,4 +151,5 @@ export const DEFAULT_SETTINGS: Settings = {
   sipAccounts: [],
   alarmInputs: [],
   alarmOptions: DEFAULT_ALARM_OPTIONS,
+  sync: DEFAULT_SYNC_CONFIG,
 };

@@ -6,6 +6,7 @@ import { SipAccountsCard } from '../phone/SipAccountsCard';
 import { RtpRoutesCard } from '../broadcast/RtpRoutesCard';
 import { AlarmInputsCard } from '../alarms/AlarmInputsCard';
 import { AlarmOptionsCard } from '../alarms/AlarmOptionsCard';
+import { SyncCard } from '../sync/SyncCard';
 import { useValidatedSave } from './useValidatedSave';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
@@ -242,6 +243,7 @@ export function SettingsPage() {
       <RtpRoutesCard />
       <AlarmInputsCard />
       <AlarmOptionsCard />
+      <SyncCard />
       <Card title={t('settings.audit')} size="small">
         <Table
           rowKey="id"

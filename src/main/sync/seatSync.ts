@@ -1,0 +1,332 @@
+import { connect, type ErrorWithReasonCode, type IPublishPacket, type MqttClient } from 'mqtt';
+import { z } from 'zod';
+import { SYNC_MESSAGE_VERSION, type SyncConfig, type SyncState, type SyncStatus } from '../../shared/domain/sync';
+import { Emitter, toDisposable, type Disposable } from '../../shared/lifecycle';
+import type { Db } from '../services/store';
+import { SYNC_KINDS, type RecordApplier, type SyncKind, type SyncRecord } from './recordSink';
+import type { OutboxRow, SyncOutbox } from './syncOutbox';
+
+/** Fields and a message (a pino logger fits); record payloads never reach it. */
+export type SyncLog = {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+};
+
+export type SeatSyncOptions = {
+  db: Db;
+  outbox: SyncOutbox;
+  seatId: string;
+  log: SyncLog;
+  /** Between reconnect attempts (default 1 s). */
+  reconnectPeriodMs?: number;
+};
+
+/** Records handed to MQTT.js at a time (each waits for its PUBACK). */
+const WINDOW = 32;
+/** How long the broker keeps this seat's session (subscription, queued records) while it is away. */
+const SESSION_EXPIRY_S = 7 * 24 * 3600;
+/** An alarm with its 4 MB picture is ≈ 5.6 MB of JSON; anything far larger is never sent to us. */
+const MAX_PACKET_BYTES = 16 * 1024 * 1024;
+const CONNECTION_LOST = '与同步服务器的连接中断';
+
+/** What travels on `<prefix>/records/<kind>`. */
+const messageSchema = z
+  .object({
+    v: z.literal(SYNC_MESSAGE_VERSION),
+    kind: z.enum(SYNC_KINDS),
+    key: z.string().min(1).max(128),
+    seatId: z.string().min(1).max(64),
+    payload: z.unknown(),
+  })
+  .strict();
+
+/** An applier's refusal (the record is logged and acknowledged), as opposed to a storage failure (redelivered). */
+class Refused extends Error {}
+
+type Connection = { client: MqttClient; prefix: string; url: string };
+
+/**
+ * Seat sync over the centre's MQTT broker (MQTT.js 5, MQTT 5): a persistent session (clean: false, client id
+ * `mdc-seat-<seatId>`) subscribed with QoS 1 to `<prefix>/records/#` (no-local: the broker does not echo our own).
+ *
+ * Out: the outbox's unpublished rows in seq order, QoS 1, up to WINDOW in flight; each row is marked published when
+ * its PUBACK arrives. A lost connection forgets what was in flight and starts again from the oldest unpublished row
+ * at the next connect (a repeat is recognised by its key on the other seats). Offline, records stay in the outbox:
+ * the backlog.
+ *
+ * In: each record is applied by its kind's applier in ONE transaction with its `sync_inbox` row (a key already there
+ * is skipped), and acknowledged only after the commit (MQTT.js sends the PUBACK when `handleMessage` calls back,
+ * one message at a time). A record that cannot be read is logged (topic, size, reason; never the payload) and
+ * acknowledged; a failure to store is not: the connection is dropped so that the broker redelivers it.
+ */
+export class SeatSync implements Disposable {
+  private readonly appliers = new Map<SyncKind, RecordApplier>();
+  private readonly statusChanged = new Emitter<SyncStatus>();
+  readonly onStatus = this.statusChanged.event;
+  private current: SyncStatus;
+  private conn: Connection | null = null;
+  private signature = JSON.stringify(null);
+  private queue: Promise<void> = Promise.resolve();
+  /** Counts connections: a callback of an earlier one never touches the current window. */
+  private generation = 0;
+  private readonly inflight = new Set<number>();
+  private cursor = 0;
+  private disposed = false;
+  private readonly inboxHas;
+  private readonly inboxAdd;
+  private readonly enqueued: Disposable;
+
+  constructor(private readonly opts: SeatSyncOptions) {
+    this.current = { state: 'disabled', backlog: opts.outbox.backlog(), lastError: null, seatId: opts.seatId, published: 0, applied: 0 };
+    this.inboxHas = opts.db.prepare('SELECT 1 FROM sync_inbox WHERE key = ?');
+    this.inboxAdd = opts.db.prepare('INSERT INTO sync_inbox (key, kind, seat_id, received_at) VALUES (?, ?, ?, ?)');
+    this.enqueued = opts.outbox.onEnqueued(() => {
+      this.update({ backlog: opts.outbox.backlog() });
+      this.pump();
+    });
+  }
+
+  status(): SyncStatus {
+    return { ...this.current };
+  }
+
+  /** Applies another seat's records of this kind (one applier per kind). */
+  register(kind: SyncKind, applier: RecordApplier): Disposable {
+    if (this.appliers.has(kind)) throw new Error(`a sync applier for ${kind} is registered already`);
+    this.appliers.set(kind, applier);
+    return toDisposable(() => this.appliers.delete(kind));
+  }
+
+  /** Follows the settings: connects, reconnects with changed settings or password, or disconnects. */
+  configure(config: SyncConfig, password: string | null): Promise<void> {
+    const signature = JSON.stringify(config.enabled ? { ...config, password } : null);
+    if (signature === this.signature) return this.queue;
+    this.signature = signature;
+    this.queue = this.queue.then(async () => {
+      await this.close();
+      if (this.disposed) return;
+      if (!config.enabled) {
+        this.update({ state: 'disabled', lastError: null });
+        return;
+      }
+      this.open(config, password);
+    });
+    return this.queue;
+  }
+
+  /** Resolves once the last configure() took effect (the client is started, not necessarily connected). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return this.queue;
+    this.disposed = true;
+    this.enqueued.dispose();
+    this.queue = this.queue.then(() => this.close());
+    await this.queue;
+    this.statusChanged.dispose();
+  }
+
+  private open(config: SyncConfig, password: string | null): void {
+    const client = connect(config.url, {
+      clientId: `mdc-seat-${this.opts.seatId}`,
+      username: config.username ?? undefined,
+      password: password ?? undefined,
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: SESSION_EXPIRY_S, maximumPacketSize: MAX_PACKET_BYTES },
+      reconnectPeriod: this.opts.reconnectPeriodMs ?? 1000,
+      reconnectOnConnackError: true,
+      connectTimeout: 5000,
+      keepalive: 15,
+      resubscribe: false,
+    });
+    const conn: Connection = { client, prefix: config.topicPrefix, url: config.url };
+    this.conn = conn;
+    this.generation += 1;
+    this.inflight.clear();
+    this.cursor = 0;
+    this.update({ state: 'connecting', lastError: null });
+    client.handleMessage = (packet, done) => this.handle(conn, packet, done);
+    client.on('connect', (connack) => void this.connected(conn, connack.sessionPresent ?? false));
+    client.on('close', () => {
+      if (this.conn !== conn) return;
+      // What was in flight is sent again from the outbox at the next connect.
+      this.generation += 1;
+      this.inflight.clear();
+      this.cursor = 0;
+      if (this.current.state === 'online') this.update({ state: 'offline', lastError: CONNECTION_LOST });
+      else if (this.current.state === 'connecting') this.update({ state: 'offline' });
+    });
+    client.on('error', (err) => {
+      if (this.conn !== conn) return;
+      const lastError = describeError(err);
+      if (lastError === this.current.lastError) return;
+      this.opts.log.warn({ url: conn.url, reason: err.message }, 'seat sync connection error');
+      this.update({ state: typeof (err as ErrorWithReasonCode).code === 'number' ? 'error' : 'offline', lastError });
+    });
+  }
+
+  private async close(): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    this.conn = null;
+    this.generation += 1;
+    this.inflight.clear();
+    // A record being applied right now is not acknowledged: the broker hands it to the next session.
+    await conn.client.endAsync(true);
+  }
+
+  private async connected(conn: Connection, sessionPresent: boolean): Promise<void> {
+    try {
+      await conn.client.subscribeAsync(`${conn.prefix}/records/#`, { qos: 1, nl: true });
+    } catch (err) {
+      if (this.conn !== conn) return;
+      if (typeof (err as { code?: unknown }).code === 'number') {
+        this.update({ state: 'error', lastError: `同步服务器拒绝订阅：${errorText(err)}` });
+        this.opts.log.error({ prefix: conn.prefix, reason: errorText(err) }, 'seat sync subscription refused');
+      } else {
+        this.opts.log.warn({ reason: errorText(err) }, 'seat sync subscription failed');
+      }
+      return;
+    }
+    if (this.conn !== conn) return;
+    this.opts.log.info({ url: conn.url, prefix: conn.prefix, sessionPresent, backlog: this.opts.outbox.backlog() }, 'seat sync connected');
+    this.update({ state: 'online', lastError: null, backlog: this.opts.outbox.backlog() });
+    this.pump();
+  }
+
+  /** Hands the oldest unpublished rows to MQTT.js, up to WINDOW waiting for their PUBACK. */
+  private pump(): void {
+    const conn = this.conn;
+    if (!conn || !conn.client.connected || this.current.state !== 'online') return;
+    const generation = this.generation;
+    while (this.inflight.size < WINDOW) {
+      const rows = this.opts.outbox.next(this.cursor, WINDOW - this.inflight.size);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        this.cursor = row.seq;
+        this.inflight.add(row.seq);
+        conn.client.publish(`${conn.prefix}/records/${row.kind}`, this.message(row), { qos: 1 }, (err) => this.acked(row, generation, err));
+      }
+    }
+  }
+
+  private acked(row: OutboxRow, generation: number, err: Error | undefined): void {
+    if (this.disposed) return;
+    // A PUBACK of an earlier connection still counts: the broker has the record.
+    if (!err && this.opts.outbox.markPublished(row.seq)) this.update({ published: this.current.published + 1, backlog: this.opts.outbox.backlog() });
+    if (generation !== this.generation) return;
+    this.inflight.delete(row.seq);
+    this.pump();
+  }
+
+  private message(row: OutboxRow): string {
+    // The payload is stored as JSON already (an alarm's picture is megabytes: not parsed again).
+    const head = JSON.stringify({ v: SYNC_MESSAGE_VERSION, kind: row.kind, key: row.key, seatId: this.opts.seatId });
+    return `${head.slice(0, -1)},"payload":${row.payload}}`;
+  }
+
+  private handle(conn: Connection, packet: IPublishPacket, done: (error?: Error) => void): void {
+    let after: (() => void) | null;
+    try {
+      after = this.receive(packet);
+    } catch (err) {
+      // Not stored: no PUBACK; the broker redelivers the record when the session reconnects.
+      const reason = errorText(err);
+      this.opts.log.error({ topic: packet.topic, reason }, 'seat sync record not stored; reconnecting for redelivery');
+      this.update({ state: 'error', lastError: `同步记录保存失败：${reason}` });
+      conn.client.stream.destroy();
+      done(err instanceof Error ? err : new Error(reason));
+      return;
+    }
+    done();
+    if (after) {
+      try {
+        after();
+      } catch (err) {
+        this.opts.log.error({ topic: packet.topic, reason: errorText(err) }, 'seat sync listener failed');
+      }
+    }
+  }
+
+  /** Stores one record; returns what to announce after the commit. Throws only when it could not be stored. */
+  private receive(packet: IPublishPacket): (() => void) | null {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const drop = (reason: string, fields: Record<string, unknown> = {}): null => {
+      this.opts.log.warn({ topic: packet.topic, bytes: payload.length, reason, ...fields }, 'seat sync record dropped');
+      return null;
+    };
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return drop('not JSON');
+    }
+    const parsed = messageSchema.safeParse(body);
+    if (!parsed.success) return drop(`message: ${issueText(parsed.error)}`);
+    const record: SyncRecord = parsed.data;
+    if (record.seatId === this.opts.seatId) return null;
+    const applier = this.appliers.get(record.kind);
+    if (!applier) return drop('no applier for this kind here', { kind: record.kind, key: record.key });
+    const { db } = this.opts;
+    let result: { after: (() => void) | null } | null;
+    try {
+      result = db.transaction(() => {
+        if (this.inboxHas.get(record.key) !== undefined) return null;
+        let after: ReturnType<RecordApplier>;
+        try {
+          after = applier(record);
+        } catch (err) {
+          if (isStorageFailure(err)) throw err;
+          throw new Refused(err instanceof z.ZodError ? issueText(err) : errorText(err));
+        }
+        this.inboxAdd.run(record.key, record.kind, record.seatId, Date.now());
+        return { after: typeof after === 'function' ? after : null };
+      })();
+    } catch (err) {
+      if (err instanceof Refused) return drop(err.message, { kind: record.kind, key: record.key, seatId: record.seatId });
+      throw err;
+    }
+    if (!result) return null;
+    this.update({ applied: this.current.applied + 1 });
+    return result.after;
+  }
+
+  private update(change: Partial<SyncStatus>): void {
+    if (Object.entries(change).every(([k, v]) => this.current[k as keyof SyncStatus] === v)) return;
+    this.current = { ...this.current, ...change };
+    if (!this.disposed) this.statusChanged.fire(this.status());
+  }
+}
+
+/** SQLite's I/O and capacity errors (a constraint or a bad value is the record's fault). */
+function isStorageFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(IOERR|FULL|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|READONLY|NOMEM|PROTOCOL)/.test(code);
+}
+
+function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}` : 'invalid';
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** What the operator reads in the settings. */
+function describeError(err: Error | ErrorWithReasonCode): string {
+  const code = (err as ErrorWithReasonCode).code as number | string | undefined;
+  if (code === 'ECONNREFUSED') return '无法连接同步服务器（连接被拒绝）';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return CONNECTION_LOST;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return '无法解析同步服务器地址';
+  if (code === 'ETIMEDOUT' || /connack timeout/.test(err.message)) return '连接同步服务器超时';
+  if (code === 134 || code === 4) return '同步服务器用户名或密码错误';
+  if (code === 135 || code === 5) return '同步服务器拒绝连接（无权限）';
+  return `同步错误：${err.message}`;
+}
+
+export type { SyncState };
