@@ -48,7 +48,7 @@ export class AlarmIntake {
     if (picture) {
       try {
         const data = picture.kind === 'url' ? await this.fetchPicture(picture.url) : decodeBase64(picture.data);
-        stored = this.deps.pictures.store(data, input.kindName ?? input.kind, Date.now());
+        stored = await this.deps.pictures.storeAsync(data, input.kindName ?? input.kind, Date.now());
       } catch (err) {
         pictureNote = err instanceof Error ? err.message : String(err);
         this.deps.warn({ sourceId: input.sourceId, externalId: input.externalId, reason: pictureNote }, 'alarm kept without its picture');

@@ -49,4 +49,14 @@ describe('alarm pictures', () => {
     expect(() => pictures.store(Buffer.from('<html>'), 'x', Date.now())).toThrow('不是');
     expect(fs.existsSync(path.join(dir, 'alarms'))).toBe(false);
   });
+
+  it('stores off the event loop the same way (what the intake uses), and refuses the same pictures', async () => {
+    const dir = media();
+    const pictures = new AlarmPictures(dir);
+    const stored = await pictures.storeAsync(JPEG, '烟火', Date.now());
+    expect(stored).toMatchObject({ mimeType: 'image/jpeg', bytes: JPEG.length });
+    expect(pictures.read(stored.path).equals(JPEG)).toBe(true);
+    await expect(pictures.storeAsync(Buffer.from('<html>'), 'x', Date.now())).rejects.toThrow('不是');
+    expect(fs.readdirSync(path.dirname(path.join(dir, stored.path)))).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Layout, Menu, Tag } from 'antd';
+import { Alert, Layout, Menu, Tag } from 'antd';
 import {
   AlertOutlined,
   AppstoreOutlined,
@@ -24,7 +24,7 @@ import { BroadcastPage } from '../features/broadcast/BroadcastPage';
 import { AlarmsPage } from '../features/alarms/AlarmsPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { AlarmPopup } from '../features/alarms/AlarmPopup';
-import { selectPending } from '../features/alarms/alarmsSlice';
+import { AlarmNavBadge } from '../features/alarms/AlarmNavBadge';
 import { IncomingCallBar } from '../features/phone/IncomingCallBar';
 import { usePhoneEngine, usePhoneEngineSync } from '../features/phone/phoneEngineContext';
 import { BackendStatusBar } from '../features/status/BackendStatusBar';
@@ -60,7 +60,6 @@ export function Shell({ api }: { api: ConsoleApi }) {
   const [route, go] = useHashRoute();
   const host = useAppSelector(selectHost);
   const connected = useAppSelector(selectHostConnected);
-  const unhandled = useAppSelector(selectPending).length;
   const phone = usePhoneEngine();
   usePhoneEngineSync(phone);
 
@@ -113,7 +112,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
             label: (
               <span data-testid={`nav-${n.route}`}>
                 {t(n.label)}
-                {n.route === 'alarms' && unhandled > 0 ? <Badge className="shell__badge" count={unhandled} overflowCount={99} size="small" data-testid="alarm-badge" /> : null}
+                {n.route === 'alarms' ? <AlarmNavBadge /> : null}
               </span>
             ),
           }))}

@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import { Button, Space, Tag, Typography } from 'antd';
+import type { Alarm } from '../../../shared/domain/alarm';
 import { CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { localDateTime } from '../../../shared/localTime';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
@@ -6,7 +8,7 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, skewText } from './alarmModel';
-import { detailOpened, popupClosed, popupShown, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
+import { detailOpened, popupClosed, popupShown, selectAlarmArrivals, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
 import { useChannelName } from './useChannelName';
 
 /**
@@ -19,6 +21,7 @@ export function AlarmPopup() {
   const alarm = useAppSelector(selectPopup);
   const pending = useAppSelector(selectPending);
   const chimes = useAppSelector(selectAlarmChimes);
+  const arrivals = useAppSelector(selectAlarmArrivals);
   // Beside the alarm page's detail drawer, not over it.
   const besideDrawer = useAppSelector(selectAlarmDetailId) !== null && location.hash.startsWith('#/alarms');
   const channelName = useChannelName();
@@ -30,7 +33,7 @@ export function AlarmPopup() {
   const skew = skewText(alarm.skewMs);
 
   return (
-    <section className={`alarm-popup alarm-popup--level${alarm.level}${besideDrawer ? ' alarm-popup--beside-drawer' : ''}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes}>
+    <section className={`alarm-popup alarm-popup--level${alarm.level}${besideDrawer ? ' alarm-popup--beside-drawer' : ''}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes} data-arrivals={arrivals}>
       <header className="alarm-popup__header">
         <Tag color={LEVEL_COLORS[alarm.level]}>{LEVEL_NAMES[alarm.level]}</Tag>
         <span className="alarm-popup__kind" data-testid="alarm-popup-kind">
@@ -47,7 +50,7 @@ export function AlarmPopup() {
         ) : null}
         <Button size="small" type="text" icon={<CloseOutlined />} aria-label="稍后处理" title="稍后处理" onClick={() => dispatch(popupClosed())} />
       </header>
-      {alarm.picture ? <AlarmPicture alarm={alarm} height={220} /> : null}
+      {alarm.picture ? <SettledPicture alarm={alarm} /> : null}
       <dl className="alarm-popup__facts">
         <dt>地点</dt>
         <dd data-testid="alarm-popup-place">
@@ -91,4 +94,17 @@ export function AlarmPopup() {
       </footer>
     </section>
   );
+}
+
+/** During a burst the pop-up's alarm changes every frame: its picture is fetched once the alarm stays for a moment. */
+const PICTURE_SETTLE_MS = 120;
+
+function SettledPicture({ alarm }: { alarm: Alarm }) {
+  const [settled, setSettled] = useState<Alarm | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(alarm), PICTURE_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [alarm]);
+  const shown = settled?.id === alarm.id ? settled : null;
+  return shown ? <AlarmPicture alarm={shown} height={220} /> : <div className="alarm-picture" style={{ height: 220 }} />;
 }
