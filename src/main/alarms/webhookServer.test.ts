@@ -159,6 +159,21 @@ describe('alarm webhook', () => {
     expect(store.count()).toBe(2);
   });
 
+  it('reads a platform batch at the mapping\'s items path, with the token in the URL (Hikvision OnEventNotify shape)', async () => {
+    const mapping = alarmMappingSchema.parse({ ...MAPPING, items: 'params.events' });
+    const { store, url } = await setup([{ id: 'isc', enabled: true, mapping, token: 'cb-token' }]);
+    const body = { method: 'OnEventNotify', params: { ability: 'event_vss', events: [push('h-1'), push('h-2')] } };
+    const post = (token: string) =>
+      fetch(`${url}/alarms/isc?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('wrong')).status).toBe(401);
+    const res = await post('cb-token');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(2);
+    expect(store.count()).toBe(2);
+    const notAList = await fetch(`${url}/alarms/isc?token=cb-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"params":{}}' });
+    expect(notAList.status).toBe(400);
+  });
+
   it('bad pushes get a 4xx and a log line without the body, and store nothing', async () => {
     const { store, post, url, warnings } = await setup();
     expect((await post(push('x'), { authorization: 'Bearer wrong' })).status).toBe(401);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_ALARM_PICTURE_BYTES, type AlarmMapping } from '../../shared/domain/alarm';
 import type { AlarmIntake } from './alarmIntake';
-import { MappingError } from './fieldMapping';
+import { MappingError, readPath } from './fieldMapping';
 
 /** One configured webhook input (AI box vendor, app gateway). */
 export type WebhookSource = { id: string; enabled: boolean; mapping: AlarmMapping; /** Shared secret the box sends; null: none asked. */ token: string | null };
@@ -15,8 +15,9 @@ const MAX_BATCH = 200;
 type Reply = { status: number; body: Record<string, unknown> };
 
 /**
- * The HTTP receiver AI boxes push alarms to: `POST /alarms/<sourceId>` with a JSON alarm (or an array of them), the
- * source's token as `Authorization: Bearer <token>` or `X-Alarm-Token`. Each alarm is read with its source's
+ * The HTTP receiver AI boxes push alarms to: `POST /alarms/<sourceId>` with a JSON alarm (or an array of them, or a
+ * body with them at the mapping's `items` path), the source's token as `Authorization: Bearer <token>`,
+ * `X-Alarm-Token` or `?token=`. Each alarm is read with its source's
  * mapping and stored before the reply: 200 with each alarm's id (and whether it was a repeat) means it is on disk.
  * Bad pushes get a 4xx and a log line naming the source and the fault, never the body; nothing a box sends can
  * crash the receiver.
@@ -90,7 +91,13 @@ export class AlarmWebhookServer {
     } catch {
       return this.reject(400, sourceId, '推送不是有效的 JSON', req);
     }
-    const items = Array.isArray(body) ? body : [body];
+    // Several alarms in one push: a JSON array, or the array at the mapping's `items` path (Hikvision OnEventNotify).
+    let items: unknown[];
+    if (source.mapping.items) {
+      const inner = readPath(body, source.mapping.items);
+      if (!Array.isArray(inner)) return this.reject(400, sourceId, `推送中 ${source.mapping.items} 不是报警列表`, req);
+      items = inner;
+    } else items = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > MAX_BATCH) return this.reject(400, sourceId, `一次推送应有 1–${MAX_BATCH} 条报警`, req);
     const results: Record<string, unknown>[] = [];
     let refused = 0;
@@ -109,7 +116,7 @@ export class AlarmWebhookServer {
     }
     // One alarm: its own status. A batch: 200 when any was stored (each result says which), 400 when none was.
     const status = refused === items.length ? 400 : 200;
-    return { status, body: Array.isArray(body) ? { results } : results[0]! };
+    return { status, body: Array.isArray(body) || source.mapping.items ? { results } : results[0]! };
   }
 
   private reject(status: number, sourceId: string, reason: string, req: http.IncomingMessage): Reply {
@@ -120,10 +127,15 @@ export class AlarmWebhookServer {
   }
 }
 
+/**
+ * The token as `Authorization: Bearer`, `X-Alarm-Token`, or `?token=` for platforms that can only be given a URL
+ * (Hikvision's event destination).
+ */
 function authorised(req: http.IncomingMessage, token: string | null): boolean {
   if (token === null) return true;
   const header = req.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : (req.headers['x-alarm-token'] as string | undefined);
+  const query = new URL(req.url ?? '/', 'http://receiver').searchParams.get('token') ?? undefined;
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : ((req.headers['x-alarm-token'] as string | undefined) ?? query);
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);

@@ -21,7 +21,7 @@ import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
 import { PhonePage } from '../features/phone/PhonePage';
 import { BroadcastPage } from '../features/broadcast/BroadcastPage';
-import { AlarmsPage } from '../features/alarms/AlarmsPage';
+import { AlarmsEventsPage } from '../features/alarms/AlarmsEventsPage';
 import { TasksPage } from '../features/tasks/TasksPage';
 import { AlarmPopup } from '../features/alarms/AlarmPopup';
 import { AlarmNavBadge } from '../features/alarms/AlarmNavBadge';
@@ -81,7 +81,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
       page = <BroadcastPage />;
       break;
     case 'alarms':
-      page = <AlarmsPage />;
+      page = <AlarmsEventsPage />;
       break;
     case 'tasks':
       page = <TasksPage />;

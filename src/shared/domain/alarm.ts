@@ -138,6 +138,8 @@ export const timeFormatSchema = z.enum(['epoch-ms', 'epoch-s', 'iso', 'local']);
  */
 export const alarmMappingSchema = z
   .object({
+    /** Where the alarms are when one push carries several (Hikvision `params.events`); absent: the body is one. */
+    items: jsonPathSchema.optional(),
     externalId: jsonPathSchema,
     kind: jsonPathSchema,
     /** Source code → one of ALARM_KINDS (or kept as it is). */
@@ -206,13 +208,51 @@ export const mqttAlarmInputSchema = z
   })
   .strict();
 
-export const alarmInputConfigSchema = z.discriminatedUnion('kind', [webhookAlarmInputSchema, mqttAlarmInputSchema]);
+/**
+ * Alarms a WVP-GB28181-pro backend of the settings collected from its GB/T 28181 devices (报警订阅), polled from its
+ * alarm list (its SSE push is gone from current versions). GB fields are read by the connector, no mapping needed.
+ */
+export const wvpAlarmInputSchema = z
+  .object({
+    id: inputIdSchema,
+    kind: z.literal('wvp'),
+    name: z.string().trim().min(1).max(64),
+    enabled: z.boolean(),
+    /** A backend of kind 'wvp' in the settings. */
+    backendId: z.string().min(1).max(32),
+    pollSeconds: z.number().int().min(2).max(300),
+  })
+  .strict();
+
+/**
+ * Hikvision ISC / HikCentral event subscription: the console subscribes the platform (a backend of kind 'hikvision')
+ * to `eventTypes` with `callbackBase` + `/alarms/<id>?token=…` as the destination; the platform then POSTs
+ * OnEventNotify batches to the webhook receiver, read with `mapping` (items at `params.events`).
+ */
+export const hikvisionAlarmInputSchema = z
+  .object({
+    id: inputIdSchema,
+    kind: z.literal('hikvision'),
+    name: z.string().trim().min(1).max(64),
+    enabled: z.boolean(),
+    backendId: z.string().min(1).max(32),
+    eventTypes: z.array(z.number().int().positive()).min(1).max(64),
+    /** How the platform reaches this console's receiver, e.g. http://198.51.100.20:18090 (no path). */
+    callbackBase: z.string().regex(/^https?:\/\/[^\s/?#]+$/, '应为 http://本机地址:端口（不含路径）'),
+    mapping: alarmMappingSchema,
+  })
+  .strict();
+
+export const alarmInputConfigSchema = z.discriminatedUnion('kind', [webhookAlarmInputSchema, mqttAlarmInputSchema, wvpAlarmInputSchema, hikvisionAlarmInputSchema]);
 export type AlarmInputConfig = z.infer<typeof alarmInputConfigSchema>;
 
 /** What `saveAlarmInput` takes: the input, plus its secret when it is new or replaced (omitted: the stored one stays). */
 export const saveAlarmInputSchema = z.discriminatedUnion('kind', [
   webhookAlarmInputSchema.extend({ secret: alarmInputSecretSchema.nullable().optional() }).strict(),
   mqttAlarmInputSchema.extend({ secret: alarmInputSecretSchema.nullable().optional() }).strict(),
+  wvpAlarmInputSchema.extend({ secret: z.null().optional() }).strict(),
+  /** The secret is the callback token the platform puts in the destination URL. */
+  hikvisionAlarmInputSchema.extend({ secret: alarmInputSecretSchema.nullable().optional() }).strict(),
 ]);
 export type SaveAlarmInput = z.infer<typeof saveAlarmInputSchema>;
 
@@ -255,7 +295,7 @@ export const DEFAULT_ALARM_OPTIONS: AlarmOptions = {
 export const alarmInputStatusSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['webhook', 'mqtt']),
+    kind: z.enum(['webhook', 'mqtt', 'wvp', 'hikvision']),
     state: z.enum(['listening', 'connecting', 'connected', 'offline', 'error', 'disabled']),
     received: z.number().int().nonnegative(),
     refused: z.number().int().nonnegative(),

@@ -200,7 +200,7 @@ export function AlarmsPage() {
         dataSource={rows}
         columns={columns}
         pagination={false}
-        scroll={{ y: 'calc(100vh - 210px)' }}
+        scroll={{ y: 'calc(100vh - 250px)' }}
         rowClassName={(a) => (a.state === 'new' ? 'alarm-row--new' : '')}
         onRow={(a) => ({ onDoubleClick: () => dispatch(detailOpened(a.id)), 'data-alarm-id': a.id }) as React.HTMLAttributes<HTMLElement>}
         footer={() =>
