@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { App, Button, Descriptions, Drawer, Empty, Input, Modal, Space, Spin, Tag, Timeline, Typography } from 'antd';
-import { EVENT_CHANGE_ACTION_NAMES, EVENT_LINK_KIND_NAMES, EVENT_STATE_NAMES, EVENT_TYPES, type ConsoleEvent, type EventChange } from '../../../shared/domain/event';
+import { EVENT_CHANGE_ACTION_NAMES, EVENT_LEVEL_NAMES, EVENT_LINK_KIND_NAMES, EVENT_STATE_NAMES, EVENT_TYPES, type ConsoleEvent, type EventChange } from '../../../shared/domain/event';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
 import type { StringKey } from '../../app/strings';
@@ -29,6 +29,7 @@ function valueText(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (field === 'type' && typeof value === 'string' && value in EVENT_TYPES) return EVENT_TYPES[value as keyof typeof EVENT_TYPES].name;
   if (field === 'state' && (value === 'open' || value === 'closed')) return EVENT_STATE_NAMES[value];
+  if (field === 'level' && typeof value === 'number') return EVENT_LEVEL_NAMES[value] ?? String(value);
   if (field === 'occurredAt' && typeof value === 'number') return localDateTime(value);
   if (field === 'location' && Array.isArray(value)) return value.join(', ');
   if (field === 'links' && Array.isArray(value)) return `${value.length}`;

@@ -14,6 +14,7 @@ import {
 import type { LonLat } from '../../../shared/domain/catalogue';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
+import { kindText } from '../alarms/alarmModel';
 import { useListAlarmsQuery } from '../alarms/alarmsApi';
 import { useListCallsQuery } from '../phone/phoneApi';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
@@ -100,7 +101,7 @@ export function EventFormModal({ open, event, onClose }: { open: boolean; event:
     return {
       alarm: merge(
         kept('alarm'),
-        (alarms.data ?? []).map((a) => ({ value: a.id, label: `${localDateTime(a.occurredAt)} ${a.kindName ?? a.kind} ${a.mineName ?? ''}`.trim() })),
+        (alarms.data ?? []).map((a) => ({ value: a.id, label: `${localDateTime(a.occurredAt)} ${kindText(a)} ${a.mineName ?? a.deviceId ?? ''}`.trim() })),
       ),
       call: merge(
         kept('call'),

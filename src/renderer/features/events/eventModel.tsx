@@ -9,7 +9,7 @@ export const STATE_COLORS: Record<EventState, string> = { open: 'processing', cl
 export function EventTypeTag({ type }: { type: EventType }) {
   const { name, color } = EVENT_TYPES[type];
   return (
-    <Tag color={color} style={{ marginInlineEnd: 0 }} data-event-type={type}>
+    <Tag color={color} variant="solid" style={{ marginInlineEnd: 0 }} data-event-type={type}>
       {name}
     </Tag>
   );
