@@ -179,7 +179,7 @@ export function EventDetailDrawer({
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('events.detail.history')}
           </Typography.Title>
-          <Timeline items={[...(data?.history ?? [])].reverse().map((c) => ({ key: c.id, color: c.action === 'close' ? 'gray' : c.action === 'update' ? 'blue' : 'green', children: <ChangeItem change={c} /> }))} />
+          <Timeline data-testid="event-history" items={[...(data?.history ?? [])].reverse().map((c) => ({ key: c.id, color: c.action === 'close' ? 'gray' : c.action === 'update' ? 'blue' : 'green', children: <ChangeItem change={c} /> }))} />
         </>
       ) : null}
       <Modal
