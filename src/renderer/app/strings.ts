@@ -686,6 +686,8 @@ const zhCN = {
   'events.report.copied': '快报已复制',
   'events.report.copyFailed': '无法写入剪贴板，请下载',
   'events.report.download': '下载 .txt',
+  'events.form.pickOnMap': '在地图上选点',
+  'events.form.hideMap': '收起地图',
 } as const;
 
 export type StringKey = keyof typeof zhCN;
@@ -1375,6 +1377,8 @@ const en: Record<StringKey, string> = {
   'events.report.copied': 'Report copied',
   'events.report.copyFailed': 'The clipboard refused it; download instead',
   'events.report.download': 'Download .txt',
+  'events.form.pickOnMap': 'Pick on the map',
+  'events.form.hideMap': 'Hide the map',
 };
 
 const catalogues: Record<Language, Record<StringKey, string>> = { 'zh-CN': zhCN, en };

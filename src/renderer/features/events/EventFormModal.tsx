@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
@@ -20,6 +20,7 @@ import { useListCallsQuery } from '../phone/phoneApi';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { useListRecordingsQuery } from '../wall/wallApi';
 import { useSaveEventMutation } from './eventsApi';
+import { MapPicker } from './MapPicker';
 
 type FormValues = {
   type: EventType;
@@ -61,6 +62,9 @@ export function EventFormModal({ open, event, onClose }: { open: boolean; event:
   const recordings = useListRecordingsQuery(200, { skip: !open });
   const mines = useMemo(() => catalogue?.mines ?? [], [catalogue]);
   const mineId = Form.useWatch('mineId', form);
+  const lon = Form.useWatch('lon', form);
+  const lat = Form.useWatch('lat', form);
+  const [showMap, setShowMap] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -234,14 +238,28 @@ export function EventFormModal({ open, event, onClose }: { open: boolean; event:
             <InputNumber min={-90} max={90} step={0.000001} style={{ width: 150 }} data-testid="event-form-lat" />
           </Form.Item>
           <Form.Item>
-            <Button disabled={!mineId} onClick={useMineLocation}>
-              {t('events.form.mineLocation')}
-            </Button>
+            <Space>
+              <Button disabled={!mineId} onClick={useMineLocation}>
+                {t('events.form.mineLocation')}
+              </Button>
+              <Button onClick={() => setShowMap((v) => !v)} data-testid="event-form-map-toggle">
+                {showMap ? t('events.form.hideMap') : t('events.form.pickOnMap')}
+              </Button>
+            </Space>
           </Form.Item>
           <Form.Item name="reporter" label={t('events.col.reporter')} rules={[{ max: 64 }]}>
             <Input style={{ width: 160 }} data-testid="event-form-reporter" />
           </Form.Item>
         </Space>
+        {showMap ? (
+          <div style={{ marginBottom: 16 }}>
+            <MapPicker
+              value={typeof lon === 'number' && typeof lat === 'number' ? [lon, lat] : null}
+              mines={mines}
+              onPick={([x, y]) => form.setFieldsValue({ lon: x, lat: y })}
+            />
+          </div>
+        ) : null}
         <Form.Item name="description" label={t('events.col.description')} rules={[{ max: MAX_EVENT_TEXT }]}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} data-testid="event-form-description" />
         </Form.Item>
