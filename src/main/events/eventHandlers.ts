@@ -11,6 +11,9 @@ import { exportEvents, importEvents } from './eventExport';
 import { EventReports } from './eventReports';
 import { EventStore } from './eventStore';
 
+/** Biggest export sent back over the wire (base64 grows it by a third; the web host's messages are at most 16 MB). */
+export const MAX_SENT_EXPORT_BYTES = 10 * 1024 * 1024;
+
 export type EventRequestName =
   | 'listEvents'
   | 'getEvent'
@@ -85,7 +88,9 @@ export function createEventService(deps: {
     exportEvents: async ({ filter, format }) => {
       const file = await exportEvents(path.join(deps.dataDir, 'media'), store.listAll(filter, 10_001), format, now());
       audit.record(actor, 'event.export', file.fileName, { count: file.count, format });
-      return { path: file.path, fileName: file.fileName, count: file.count, bytes: file.bytes, dataBase64: file.data.toString('base64') };
+      // A file too big for one message stays in the exports folder only (the reply names it, with no data).
+      const dataBase64 = file.bytes <= MAX_SENT_EXPORT_BYTES ? file.data.toString('base64') : '';
+      return { path: file.path, fileName: file.fileName, count: file.count, bytes: file.bytes, dataBase64 };
     },
     importEvents: async ({ fileName, format, dataBase64, dryRun }) => {
       const result = await importEvents(store, { data: Buffer.from(dataBase64, 'base64'), format, dryRun, actor, mines: deps.mines() });

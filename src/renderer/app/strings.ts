@@ -688,6 +688,7 @@ const zhCN = {
   'events.report.download': '下载 .txt',
   'events.form.pickOnMap': '在地图上选点',
   'events.form.hideMap': '收起地图',
+  'events.export.onlyOnDisk': '已导出 {count} 条事件，文件过大无法经浏览器下载，已保存在：{path}',
 } as const;
 
 export type StringKey = keyof typeof zhCN;
@@ -1379,6 +1380,7 @@ const en: Record<StringKey, string> = {
   'events.report.download': 'Download .txt',
   'events.form.pickOnMap': 'Pick on the map',
   'events.form.hideMap': 'Hide the map',
+  'events.export.onlyOnDisk': 'Exported {count} events; the file is too big to download through the browser and was saved at {path}',
 };
 
 const catalogues: Record<Language, Record<StringKey, string>> = { 'zh-CN': zhCN, en };

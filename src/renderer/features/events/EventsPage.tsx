@@ -80,8 +80,12 @@ export function EventsPage() {
   const download = async (format: EventFileFormat): Promise<void> => {
     try {
       const file = await exportEvents({ filter, format }).unwrap();
-      saveBase64(file.dataBase64, MIME[format], file.fileName);
-      message.success(t('events.export.done', { count: file.count, path: file.path }));
+      if (file.dataBase64) {
+        saveBase64(file.dataBase64, MIME[format], file.fileName);
+        message.success(t('events.export.done', { count: file.count, path: file.path }));
+      } else {
+        message.warning(t('events.export.onlyOnDisk', { count: file.count, path: file.path }), 10);
+      }
     } catch (err) {
       message.error((err as { message?: string }).message ?? String(err));
     }
