@@ -6,6 +6,8 @@ import { useT } from '../../app/hooks';
 import type { StringKey } from '../../app/strings';
 import { EventTypeTag, LevelTag, STATE_COLORS } from './eventModel';
 import { useCloseEventMutation, useGetEventQuery } from './eventsApi';
+import { MapPicker } from './MapPicker';
+import { useGetCatalogueQuery } from '../tree/catalogueApi';
 
 const FIELD_KEYS: Record<string, StringKey> = {
   type: 'events.col.type',
@@ -81,7 +83,9 @@ export function EventDetailDrawer({
 }) {
   const t = useT();
   const { message } = App.useApp();
-  const { data, isFetching, error } = useGetEventQuery(eventId ?? '', { skip: !eventId });
+  // Polled while open: another seat's change shows up without reopening.
+  const { data, isFetching, error } = useGetEventQuery(eventId ?? '', { skip: !eventId, pollingInterval: 10_000 });
+  const { data: catalogue } = useGetCatalogueQuery();
   const [close, closeState] = useCloseEventMutation();
   const [closing, setClosing] = useState(false);
   const [note, setNote] = useState('');
@@ -176,6 +180,11 @@ export function EventDetailDrawer({
               {event.createdBy} · {localDateTime(event.createdAt)}
             </Descriptions.Item>
           </Descriptions>
+          {event.location ? (
+            <div style={{ marginTop: 12 }}>
+              <MapPicker value={event.location} mines={catalogue?.mines ?? []} height={220} />
+            </div>
+          ) : null}
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('events.detail.history')}
           </Typography.Title>

@@ -21,9 +21,10 @@ function districtRings(): { name: string; center: [number, number] | null; rings
 
 /**
  * 在地图上选点: the city's districts (offline, from the bundled outline) and the catalogue's mines; a click places the
- * event there (WGS84 lon/lat, 6 decimals). An equirectangular projection is exact enough at a city's scale.
+ * event there (WGS84 lon/lat, 6 decimals). Without `onPick` it only shows the place. An equirectangular projection is
+ * exact enough at a city's scale.
  */
-export function MapPicker({ value, mines, onPick }: { value: LonLat | null; mines: readonly Mine[]; onPick: (at: LonLat) => void }) {
+export function MapPicker({ value, mines, onPick, height = 380 }: { value: LonLat | null; mines: readonly Mine[]; onPick?: (at: LonLat) => void; height?: number }) {
   const map = useMemo(() => {
     const districts = districtRings();
     let minLon = Infinity;
@@ -52,6 +53,7 @@ export function MapPicker({ value, mines, onPick }: { value: LonLat | null; mine
   }, []);
 
   const click = (e: React.MouseEvent<SVGSVGElement>): void => {
+    if (!onPick) return;
     // Screen → viewBox coordinates (the drawing is letterboxed inside the element).
     const ctm = e.currentTarget.getScreenCTM();
     if (!ctm) return;
@@ -64,7 +66,7 @@ export function MapPicker({ value, mines, onPick }: { value: LonLat | null; mine
   return (
     <svg
       viewBox={`0 0 ${WIDTH} ${map.height}`}
-      style={{ width: '100%', height: 380, cursor: 'crosshair', background: 'rgba(255,255,255,0.03)', borderRadius: 6 }}
+      style={{ width: '100%', height, cursor: onPick ? 'crosshair' : 'default', background: 'rgba(255,255,255,0.03)', borderRadius: 6 }}
       onClick={click}
       data-testid="event-map"
     >
@@ -89,8 +91,8 @@ export function MapPicker({ value, mines, onPick }: { value: LonLat | null; mine
       })}
       {marker ? (
         <g pointerEvents="none" data-testid="event-map-marker">
-          <circle cx={marker[0]} cy={marker[1]} r={9} fill="none" stroke="#f5222d" strokeWidth={2} />
-          <circle cx={marker[0]} cy={marker[1]} r={3} fill="#f5222d" />
+          <circle cx={marker[0]} cy={marker[1]} r={14} fill="none" stroke="#f5222d" strokeWidth={3} />
+          <circle cx={marker[0]} cy={marker[1]} r={5} fill="#f5222d" />
         </g>
       ) : null}
     </svg>
