@@ -86,6 +86,15 @@ describe('event import', () => {
     }
   });
 
+  it('reads back text an export neutralised as a formula, unchanged', async () => {
+    const a = setup();
+    const b = setup();
+    const e = a.store.create(fields({ description: '=1+1', cause: '-风机停运', measures: '+3 人下井' }), 'op');
+    const result = await importEvents(b.store, { data: await encodeEvents([e], 'csv'), format: 'csv', dryRun: false, actor: 'op', mines: MINES });
+    expect(result.errors).toEqual([]);
+    expect(b.store.get(e.id)).toMatchObject({ description: '=1+1', cause: '-风机停运', measures: '+3 人下井' });
+  });
+
   it('reports each bad row by its number, creates the valid ones, and writes nothing on a dry run', async () => {
     const { store } = setup();
     const data = csv([
