@@ -58,6 +58,11 @@ export class SyncOutbox implements RecordSink {
     return this.mark.run(Math.round(this.now()), seq).changes === 1;
   }
 
+  /** Forgets rows the broker acknowledged before `before` (their payloads may be megabytes); returns how many. */
+  prunePublished(before: number): number {
+    return this.db.prepare('DELETE FROM sync_outbox WHERE published_at IS NOT NULL AND published_at < ?').run(before).changes;
+  }
+
   backlog(): number {
     return this.backlogCount.get() as number;
   }

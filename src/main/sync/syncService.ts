@@ -11,6 +11,8 @@ import { readSeatId } from './seat';
 import { SeatSync } from './seatSync';
 import { SyncOutbox } from './syncOutbox';
 
+const PUBLISHED_KEPT_MS = 24 * 3600_000;
+
 export type SyncService = {
   handlers: Pick<ConsoleHandlers, 'getSyncStatus' | 'saveSync'>;
   onStatus: (listener: (status: SyncStatus) => void) => Disposable;
@@ -42,6 +44,9 @@ export function createSyncService(deps: {
   const seatId = readSeatId(db);
   let enabled = settings.get().sync.enabled;
   const outbox = new SyncOutbox(db, () => enabled);
+  // Published records are kept a day (to look into), then forgotten: the other seats have them.
+  const pruned = outbox.prunePublished(Date.now() - PUBLISHED_KEPT_MS);
+  if (pruned > 0) log.info({ pruned }, 'published sync records pruned');
   const seat = new SeatSync({ db, outbox, seatId, log, reconnectPeriodMs: deps.reconnectPeriodMs });
   const settingsChanged = settings.onDidChange((s) => {
     enabled = s.sync.enabled;
