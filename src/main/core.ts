@@ -124,6 +124,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     settings,
     secrets,
     catalogue: () => registry.catalogue(),
+    backend: (id) => registry.backendOf(id),
     wallCommand: (command) => wall.command(command),
     audit,
     actor,

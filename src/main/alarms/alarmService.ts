@@ -66,6 +66,8 @@ export function createAlarmService(deps: {
   log: Logger;
   /** Where new alarms and handling steps go for the other seats (seat sync's outbox); none: not synced. */
   sync?: RecordSink;
+  /** The running video backend of a settings id (WVP alarm polls, Hikvision event subscriptions). */
+  backend?: (backendId: string) => unknown;
 }): AlarmService {
   const { settings, secrets, audit, actor } = deps;
   const log = deps.log.child({ part: 'alarms' });
@@ -77,7 +79,7 @@ export function createAlarmService(deps: {
     linker: new ChannelLinker(deps.catalogue),
     warn: (fields, message) => log.warn(fields, message),
   });
-  const inputs = new AlarmInputs({ intake, secret: (id) => secrets.get(alarmInputSecretKey(id)), dataDir: deps.dataDir, log });
+  const inputs = new AlarmInputs({ intake, secret: (id) => secrets.get(alarmInputSecretKey(id)), dataDir: deps.dataDir, log, backend: deps.backend });
   const changed = new Emitter<AlarmEvent>();
   const announce = (event: AlarmEvent): void => {
     try {

@@ -155,6 +155,11 @@ export class BackendRegistry implements Disposable {
     return { backend: entry.backend, localId: channelId.slice(sep + 1) };
   }
 
+  /** The running backend of a configured id (alarm inputs reach WVP's alarm list and Hikvision's event subscription); null when none. */
+  backendOf(backendId: string): VideoBackend | null {
+    return this.entries.get(backendId)?.backend ?? null;
+  }
+
   channel(channelId: string): Channel | undefined {
     return this.merged.channels.find((c) => c.id === channelId);
   }

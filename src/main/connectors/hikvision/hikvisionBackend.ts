@@ -19,6 +19,7 @@ import { fromWvpTime } from '../wvp/wvpTime';
 import { ArtemisClient, type FetchLike } from './artemisClient';
 import { ArtemisPtzController, artemisPtzSender, cameraToChannel, fetchAllCameras, previewUrl, type ArtemisProtocol } from './artemisCatalogue';
 import { BackendBase } from '../backendBase';
+import { subscribeEventTypes, unsubscribeEventTypes } from './artemisEvents';
 
 export type HikvisionBackendOptions = {
   /** The appSecret from the SecretStore, read at every (re)connect so a changed secret takes effect. */
@@ -203,6 +204,19 @@ export class HikvisionBackend extends BackendBase<HikvisionBackendConfig> implem
     if (this.disposed) return;
     this.disposed = true;
     super.dispose();
+  }
+
+  /**
+   * Asks the platform to POST `eventTypes` events (OnEventNotify) to `eventDest` (the console's alarm receiver).
+   * Works before the first catalogue (it connects itself).
+   */
+  async subscribeEvents(eventTypes: readonly number[], eventDest: string): Promise<void> {
+    await subscribeEventTypes(this.connection(), eventTypes, eventDest);
+  }
+
+  /** Ends the subscription of `eventTypes` (for this appKey). */
+  async unsubscribeEvents(eventTypes: readonly number[]): Promise<void> {
+    await unsubscribeEventTypes(this.connection(), eventTypes);
   }
 
   private playbackUrls(client: ArtemisClient, cameraIndexCode: string, from: number, to: number, source: RecordSource) {

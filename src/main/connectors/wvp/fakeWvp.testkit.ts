@@ -47,3 +47,72 @@ export function loginReply(accessToken: string): FakeReply {
     accessToken,
   });
 }
+
+/**
+ * Recorded real-shaped DeviceAlarm entries of WVP 2.7's `/api/alarm/all` (PageInfo `list`; master's `/api/alarm/list`
+ * answers the same entries): a GB video intrusion, a motion detection, a device fault without a channel, a
+ * phone alarm. alarmTime is the device's clock ('yyyy-MM-dd HH:mm:ss', +08:00); WVP stores 0 for absent coordinates.
+ */
+export const RECORDED_REAL_SHAPED_WVP_ALARMS = [
+  {
+    id: 1207,
+    deviceId: '14040300111180000001',
+    channelId: '14040300001320000001',
+    alarmPriority: '1',
+    alarmPriorityDescription: '一级警情',
+    alarmMethod: '5',
+    alarmMethodDescription: '视频报警',
+    alarmTime: '2026-11-24 12:00:05',
+    alarmDescription: '主井口区域入侵',
+    longitude: 113.106888,
+    latitude: 36.190941,
+    alarmType: '6',
+    alarmTypeDescription: '入侵检测报警',
+    createTime: '2026-11-24 12:00:06',
+  },
+  {
+    id: 1208,
+    deviceId: '14040300111180000001',
+    channelId: '14040300001320000002',
+    alarmPriority: '3',
+    alarmMethod: '5',
+    alarmTime: '2026-11-24 12:01:10',
+    alarmDescription: null,
+    longitude: 0,
+    latitude: 0,
+    alarmType: '2',
+    createTime: '2026-11-24 12:01:10',
+  },
+  {
+    id: 1209,
+    deviceId: '14040300111180000001',
+    channelId: '14040300111180000001',
+    alarmPriority: '2',
+    alarmMethod: '6',
+    alarmTime: '2026-11-24 12:02:00',
+    alarmDescription: '硬盘故障',
+    longitude: 0,
+    latitude: 0,
+    alarmType: '1',
+    createTime: '2026-11-24 12:02:01',
+  },
+  {
+    id: 1210,
+    deviceId: '14040300111180000003',
+    channelId: '14040300001320000009',
+    alarmPriority: '4',
+    alarmMethod: '1',
+    alarmTime: '2026-11-24 12:03:00',
+    alarmDescription: '调度电话报警',
+    longitude: 0,
+    latitude: 0,
+    alarmType: null,
+    createTime: '2026-11-24 12:03:00',
+  },
+];
+
+/** A recorded real-shaped PageInfo answer of the alarm list (pageNum/pageSize/total/list, as PageHelper sends it). */
+export function recordedRealShapedAlarmPage(list: readonly unknown[], page: number, count: number): FakeReply {
+  const slice = list.slice((page - 1) * count, page * count);
+  return ok({ total: list.length, list: slice, pageNum: page, pageSize: count, size: slice.length, pages: Math.ceil(list.length / count), hasNextPage: page * count < list.length });
+}

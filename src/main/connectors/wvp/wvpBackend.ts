@@ -19,6 +19,7 @@ import { probeWvpVersion, type WvpPaths } from './wvpVersion';
 import { fetchAllPages, fetchWvpCatalogue, parseDevice, parsePage, splitLocalId, toConsoleCatalogue } from './wvpCatalogue';
 import { mapPtzCommand, parseWvpPresets, wvpPtzCall } from './wvpPtz';
 import { fromWvpTime, toWvpTime } from './wvpTime';
+import { fetchWvpAlarms, type WvpAlarm } from './wvpAlarms';
 import { BackendBase } from '../backendBase';
 
 export type WvpBackendOptions = {
@@ -241,6 +242,22 @@ export class WvpBackend extends BackendBase<WvpBackendConfig> implements VideoBa
     };
     this.openPlaybacks.add(control);
     return { target, control };
+  }
+
+  /**
+   * The GB alarms WVP collected whose alarmTime lies in [from, to] (its alarm list of this version, every page).
+   * Works before the first catalogue: logs in and probes the version itself when needed.
+   */
+  async fetchAlarms(from: number, to: number): Promise<WvpAlarm[]> {
+    if (this.disposed) throw new ConsoleError('unavailable', `${this.label} 已停用`);
+    const client = this.connection();
+    try {
+      this.paths ??= (await probeWvpVersion(client)).paths;
+      return await fetchWvpAlarms(client, this.paths, from, to, this.options.warn);
+    } catch (err) {
+      if (err instanceof ConsoleError) throw err;
+      throw new ConsoleError('unavailable', `${this.label}：${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   override dispose(): void {

@@ -16,6 +16,9 @@ import { ConsoleError } from '../../../shared/contract/rpc';
  *   `GET /preset/query|add|call|delete/{d}/{c}?presetId` (add/call/delete send GB cmd 0x81/0x82/0x83).
  * - devices, channels, play: `/api/device/query/devices`, `/api/device/query/devices/{deviceId}/channels`,
  *   `/api/play/start|stop/{deviceId}/{channelId}` in all three (see /work/shared/research/backends.md, "WVP-GB28181-pro").
+ * - alarms (the GB alarms its devices sent, 报警订阅): 2.6/2.7 `AlarmController` (`@RequestMapping("/api/alarm")`):
+ *   `GET /all?page&count&deviceId&channelId&alarmPriority&alarmMethod&alarmType&startTime&endTime` -> PageInfo<DeviceAlarm>
+ *   {total, list}; master: `GET /api/alarm/list?page&count&alarmType&beginTime&endTime` (backends.md).
  */
 export type WvpFlavour = '2.6' | '2.7' | 'master';
 
@@ -51,6 +54,11 @@ export type WvpPaths = {
   cloudRecordPlayPath: string;
   /** Media servers online (their stream IPs and HTTP ports: the origins of play URLs). */
   mediaServers: string;
+  /**
+   * The alarm list (paged `page`, `count`) and its time window's query parameters ('yyyy-MM-dd HH:mm:ss', +08:00,
+   * compared with the alarm's alarmTime).
+   */
+  alarms: { path: string; window: (begin: string, end: string) => Record<string, string> };
 };
 
 const seg = (s: string): string => encodeURIComponent(s);
@@ -82,6 +90,14 @@ const COMMON = {
   mediaServers: '/api/server/media_server/online/list',
 };
 
+/** 2.6 and 2.7: `AlarmController.getAll` with startTime/endTime. */
+const ALARMS_2_X: WvpPaths['alarms'] = { path: '/api/alarm/all', window: (begin, end) => ({ startTime: begin, endTime: end }) };
+/**
+ * master: the list moved to `/api/alarm/list` with beginTime/endTime (backends.md). startTime is sent as well: Spring
+ * ignores a parameter it does not bind, and a master build still naming it startTime then filters all the same.
+ */
+const ALARMS_MASTER: WvpPaths['alarms'] = { path: '/api/alarm/list', window: (begin, end) => ({ beginTime: begin, startTime: begin, endTime: end }) };
+
 const RAW_2_6 = { method: 'POST' as const, path: dc('/api/ptz/front_end_command'), raw: true };
 
 /** The front-end (PTZ) controller of 2.7, which master keeps for device-level calls (it adds /api/common/channel/* beside them). */
@@ -102,16 +118,19 @@ export const WVP_PATHS: Record<WvpFlavour, WvpPaths> = {
     iris: RAW_2_6,
     presetQuery: dc('/api/ptz/preset/query'),
     preset: { method: 'POST', path: (_a, d, c) => dc('/api/ptz/front_end_command')(d, c), raw: true },
+    alarms: ALARMS_2_X,
   },
   '2.7': {
     flavour: '2.7',
     ...COMMON,
     ...FRONT_END_2_7,
+    alarms: ALARMS_2_X,
   },
   master: {
     flavour: 'master',
     ...COMMON,
     ...FRONT_END_2_7,
+    alarms: ALARMS_MASTER,
   },
 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALARM_KINDS, alarmMappingSchema } from '../../../shared/domain/alarm';
 // eslint-disable-next-line no-restricted-imports -- test only: the presets are checked against the host's own push reader
-import { mapPush } from '../../../main/alarms/fieldMapping';
+import { mapPush, readPath } from '../../../main/alarms/fieldMapping';
 import { MAPPING_PRESETS, mappingToJson, parseMappingJson, presetOf } from './mappingPresets';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -121,6 +121,29 @@ describe('mapping presets', () => {
       occurredAt: Date.parse('2026-11-24T04:00:00Z'),
       level: 2,
     });
+  });
+});
+
+describe('hikvision-event and a whole OnEventNotify POST (recorded real-shaped)', () => {
+  it('finds the events at params.events and reads each', () => {
+    const mapping = mappingOf('hikvision-event');
+    expect(mapping.items).toBe('params.events');
+    const body = {
+      method: 'OnEventNotify',
+      params: {
+        ability: 'event_vss',
+        events: [
+          { eventId: 'e-1', eventType: 131585, happenTime: '2026-11-24T12:00:00.000+08:00', srcIndex: 'c1', srcName: '主斜井入口', srcType: 'camera', status: 0, timeout: 0, data: {} },
+          { eventId: 'e-2', eventType: 131329, happenTime: '2026-11-24T12:00:01.000+08:00', srcIndex: 'c2', srcName: '中央变电所', srcType: 'camera', status: 0, timeout: 0, data: {} },
+        ],
+        sendTime: '2026-11-24T12:00:01.120+08:00',
+      },
+    };
+    const items = readPath(body, mapping.items!) as unknown[];
+    expect(items.map((item) => mapPush('isc', mapping, item).input)).toMatchObject([
+      { externalId: 'e-1', kind: 'intrusion', deviceId: 'c1' },
+      { externalId: 'e-2', kind: 'device-fault', reporter: '中央变电所' },
+    ]);
   });
 });
 

@@ -82,8 +82,8 @@ const vendorBox: MappingSpec = {
 };
 
 /**
- * One event of a Hikvision ISC (artemis) event subscription callback — the `params.events[]` item of an
- * `OnEventNotify` POST: `{ eventId, eventType (number), srcIndex (camera index code), srcName, srcType,
+ * A Hikvision ISC (artemis) event subscription callback: each `params.events[]` item of an `OnEventNotify` POST
+ * (fields as in /work/shared/research/backends.md: eventId, eventType, happenTime, srcIndex, srcName, data): `{ eventId, eventType (number), srcIndex (camera index code), srcName, srcType,
  * happenTime (ISO with offset), status, data: {…} }`.
  * NEEDS SITE VERIFICATION: the event type codes below are the common ISC ones as remembered (131329 视频丢失,
  * 131331 移动侦测, 131585 越界侦测, 131588 区域入侵, 131603 离岗检测 …); the platform's own event type list and what
@@ -91,6 +91,8 @@ const vendorBox: MappingSpec = {
  * the site's platform and add `picture`/`boxes` paths there.
  */
 const hikvisionEvent: MappingSpec = {
+  // An OnEventNotify POST carries a batch: `{method: "OnEventNotify", params: {ability, events: [...]}}`.
+  items: 'params.events',
   externalId: 'eventId',
   kind: 'eventType',
   kindMap: {
