@@ -11,9 +11,12 @@ import { connectAsync } from 'mqtt';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type LabMqtt } from '../../../lab/mosquitto';
-import { DEFAULT_ALARM_OPTIONS, type Alarm, type AlarmEvent, type AlarmStatus, type AlarmStep } from '../../shared/domain/alarm';
+import { DEFAULT_ALARM_OPTIONS, MAX_ALARM_PICTURE_BYTES, type Alarm, type AlarmEvent, type AlarmStatus, type AlarmStep } from '../../shared/domain/alarm';
 import type { SyncStatus } from '../../shared/domain/sync';
 import { createConsoleCore, type ConsoleCore } from '../core';
+import { openStore } from '../services/store';
+import { SeatSync } from './seatSync';
+import { SyncOutbox } from './syncOutbox';
 
 const canRun = fs.existsSync('/usr/sbin/mosquitto') && fs.existsSync('/usr/bin/setpriv');
 const MAPPING = { externalId: 'id', kind: 'kind', level: 'level', channel: 'channelId', time: 'time', picture: 'picture', description: 'desc' };
@@ -129,6 +132,16 @@ describe.skipIf(!canRun)('seat sync between two consoles', () => {
     expect([...a.lines, ...b.lines].join('\n')).not.toContain(SECRET_TEXT);
   });
 
+  it('an alarm with a picture at the 4 MB limit crosses whole', async () => {
+    const { a, b } = await pair();
+    const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(MAX_ALARM_PICTURE_BYTES - 4, 9)]).toString('base64');
+    const id = await push(await webhook(a), 'big-1', big);
+    await until('the alarm on B', async () => (await list(b)).some((x) => x.id === id));
+    const picture = await ok<{ mimeType: string; dataBase64: string }>(b.core.dispatch('readAlarmPicture', { id }));
+    expect(picture.dataBase64.length).toBe(big.length);
+    expect(picture.dataBase64 === big).toBe(true);
+  });
+
   it('a concurrent accept on A and dismiss on B converge to the same state, both steps kept', async () => {
     const { a, b } = await pair();
     const id = await push(await webhook(a), 'c-1');
@@ -203,6 +216,35 @@ describe.skipIf(!canRun)('seat sync between two consoles', () => {
     await until('A backlog 0', async () => (await status(again)).backlog === 0);
     expect((await status(again)).seatId).toBe((await status(a)).seatId);
     expect((await detail(b, id)).steps).toHaveLength(1);
+  });
+
+  it('does not acknowledge a record it could not store: the broker redelivers it and it is applied once', async () => {
+    const db = openStore({ dataDir: fs.mkdtempSync(path.join(dir, 'raw-')) });
+    const outbox = new SyncOutbox(db, () => true);
+    const lines: string[] = [];
+    const log = { info: () => undefined, warn: (_f: unknown, m: string) => void lines.push(m), error: (_f: unknown, m: string) => void lines.push(m) };
+    const sync = new SeatSync({ db, outbox, seatId: 'seat-raw', log });
+    let calls = 0;
+    sync.register('alarm-step', () => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' });
+    });
+    const prefix = `t${++prefixCount}/mdc`;
+    try {
+      await sync.configure({ enabled: true, url: broker.url, username: broker.username, topicPrefix: prefix }, broker.password);
+      await until('online', () => sync.status().state === 'online');
+      const raw = await connectAsync(broker.url, { username: broker.username, password: broker.password, protocolVersion: 5 });
+      await raw.publishAsync(`${prefix}/records/alarm-step`, JSON.stringify({ v: 1, kind: 'alarm-step', key: 'step-1', seatId: 'other', payload: {} }), { qos: 1 });
+      await raw.endAsync();
+      await until('applied after redelivery', () => sync.status().applied === 1);
+      expect(calls).toBe(2);
+      expect(lines).toContain('seat sync record not stored; reconnecting for redelivery');
+      expect(db.prepare("SELECT kind, seat_id FROM sync_inbox WHERE key = 'step-1'").get()).toEqual({ kind: 'alarm-step', seat_id: 'other' });
+      await until('online again', () => sync.status().state === 'online');
+    } finally {
+      await sync.dispose();
+      db.close();
+    }
   });
 
   it('drops a malformed record with a log line (no content) and keeps syncing', async () => {

@@ -22,8 +22,9 @@ export type SeatSyncOptions = {
   reconnectPeriodMs?: number;
 };
 
-/** Records handed to MQTT.js at a time (each waits for its PUBACK). */
+/** Records handed to MQTT.js at a time (each waits for its PUBACK), and their bytes (alarms carry pictures). */
 const WINDOW = 32;
+const WINDOW_BYTES = 16 * 1024 * 1024;
 /** How long the broker keeps this seat's session (subscription, queued records) while it is away. */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 /** An alarm with its 4 MB picture is ≈ 5.6 MB of JSON; anything far larger is never sent to us. */
@@ -70,7 +71,10 @@ export class SeatSync implements Disposable {
   private queue: Promise<void> = Promise.resolve();
   /** Counts connections: a callback of an earlier one never touches the current window. */
   private generation = 0;
-  private readonly inflight = new Set<number>();
+  /** Rows handed to MQTT.js and not acknowledged yet, with their size. */
+  private readonly inflight = new Map<number, number>();
+  /** The prefix of the last connection: the broker keeps its subscription in the session until it is dropped. */
+  private subscribedPrefix: string | null = null;
   private cursor = 0;
   private disposed = false;
   private readonly inboxHas;
@@ -182,6 +186,9 @@ export class SeatSync implements Disposable {
   private async connected(conn: Connection, sessionPresent: boolean): Promise<void> {
     try {
       await conn.client.subscribeAsync(`${conn.prefix}/records/#`, { qos: 1, nl: true });
+      // A changed prefix: the session must not keep following the old one.
+      if (this.subscribedPrefix !== null && this.subscribedPrefix !== conn.prefix) await conn.client.unsubscribeAsync(`${this.subscribedPrefix}/records/#`);
+      this.subscribedPrefix = conn.prefix;
     } catch (err) {
       if (this.conn !== conn) return;
       if (typeof (err as { code?: unknown }).code === 'number') {
@@ -203,14 +210,13 @@ export class SeatSync implements Disposable {
     const conn = this.conn;
     if (!conn || !conn.client.connected || this.current.state !== 'online') return;
     const generation = this.generation;
-    while (this.inflight.size < WINDOW) {
-      const rows = this.opts.outbox.next(this.cursor, WINDOW - this.inflight.size);
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        this.cursor = row.seq;
-        this.inflight.add(row.seq);
-        conn.client.publish(`${conn.prefix}/records/${row.kind}`, this.message(row), { qos: 1 }, (err) => this.acked(row, generation, err));
-      }
+    const bytes = () => [...this.inflight.values()].reduce((sum, n) => sum + n, 0);
+    while (this.inflight.size < WINDOW && (this.inflight.size === 0 || bytes() < WINDOW_BYTES)) {
+      const [row] = this.opts.outbox.next(this.cursor, 1);
+      if (!row) return;
+      this.cursor = row.seq;
+      this.inflight.set(row.seq, row.payload.length);
+      conn.client.publish(`${conn.prefix}/records/${row.kind}`, this.message(row), { qos: 1 }, (err) => this.acked(row, generation, err));
     }
   }
 
