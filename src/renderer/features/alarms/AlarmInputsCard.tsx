@@ -1,5 +1,5 @@
 import { useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Card, Checkbox, Form, Input, Popconfirm, Select, Switch, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { saveAlarmInputSchema, type AlarmInputConfig, type AlarmInputStatus } from '../../../shared/domain/alarm';
 import { useT } from '../../app/hooks';
 import { useGetSettingsQuery } from '../settings/settingsApi';
@@ -22,6 +22,12 @@ type Values = {
   username?: string;
   /** One topic a line. */
   topics?: string;
+  /** WVP and Hikvision: a backend of the settings of that kind. */
+  backendId?: string;
+  pollSeconds?: number;
+  /** Hikvision: ISC event type codes, comma-separated. */
+  eventTypes?: string;
+  callbackBase?: string;
   /** Only fills mappingJson; not saved. */
   preset?: string;
   mappingJson: string;
@@ -37,6 +43,18 @@ const STATUS_COLOR: Record<AlarmInputStatus['state'], string> = {
 };
 
 const DEFAULT_PRESET = 'generic';
+const HIKVISION_PRESET = 'hikvision-event';
+const KINDS = ['webhook', 'mqtt', 'wvp', 'hikvision'] as const satisfies readonly InputKind[];
+
+/** `131588, 131603` -> [131588, 131603]; null when any part is not a positive integer. */
+function parseEventTypes(text: string | undefined): number[] | null {
+  const parts = (text ?? '')
+    .split(/[,，\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0 || parts.length > 64 || !parts.every((p) => /^[1-9]\d{0,9}$/.test(p))) return null;
+  return parts.map(Number);
+}
 const initialValues: Partial<Values> = {
   kind: 'webhook',
   enabled: true,
@@ -49,6 +67,10 @@ function toInput(v: Values, mapping: unknown): Record<string, unknown> {
   const base = { id: v.id?.trim(), name: v.name?.trim(), enabled: v.enabled, mapping };
   const secret = v.secret ? { secret: v.secret } : v.clearSecret ? { secret: null } : {};
   if (v.kind === 'webhook') return { ...base, kind: 'webhook', ...secret };
+  if (v.kind === 'wvp') return { id: base.id, name: base.name, enabled: v.enabled, kind: 'wvp', backendId: v.backendId, pollSeconds: v.pollSeconds };
+  if (v.kind === 'hikvision') {
+    return { ...base, kind: 'hikvision', backendId: v.backendId, eventTypes: parseEventTypes(v.eventTypes) ?? [], callbackBase: v.callbackBase?.trim().replace(/\/+$/, ''), ...secret };
+  }
   const topics = (v.topics ?? '')
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -57,8 +79,9 @@ function toInput(v: Values, mapping: unknown): Record<string, unknown> {
 }
 
 /**
- * 报警接入 in settings: the configured alarm inputs (HTTP webhook, MQTT) with their live state, and the form that adds
- * or edits one (its field mapping as JSON, started from a preset). Secrets go once to the host's secret store.
+ * 报警接入 in settings: the configured alarm inputs (HTTP webhook, MQTT, WVP alarm poll, Hikvision event subscription)
+ * with their live state, and the form that adds or edits one (its field mapping as JSON, started from a preset; WVP
+ * needs none). Secrets go once to the host's secret store.
  */
 export function AlarmInputsCard() {
   const t = useT();
@@ -74,6 +97,11 @@ export function AlarmInputsCard() {
   const secret = Form.useWatch('secret', form);
   const clearSecret = Form.useWatch('clearSecret', form);
   const inputs = settings?.alarmInputs ?? [];
+  const backends = settings?.backends ?? [];
+  const backendOptions = (k: 'wvp' | 'hikvision') => backends.filter((b) => b.kind === k).map((b) => ({ value: b.id, label: b.name }));
+  const hasMapping = kind !== 'wvp';
+  const hasSecret = kind !== 'wvp';
+  const tokenKind = kind === 'webhook' || kind === 'hikvision';
   const statusOf = new Map((status?.inputs ?? []).map((s) => [s.id, s]));
   const receiverUrl = status?.receiverUrl ?? null;
 
@@ -94,19 +122,39 @@ export function AlarmInputsCard() {
       url: input.kind === 'mqtt' ? input.url : undefined,
       username: input.kind === 'mqtt' ? (input.username ?? undefined) : undefined,
       topics: input.kind === 'mqtt' ? input.topics.join('\n') : undefined,
+      backendId: input.kind === 'wvp' || input.kind === 'hikvision' ? input.backendId : undefined,
+      pollSeconds: input.kind === 'wvp' ? input.pollSeconds : undefined,
+      eventTypes: input.kind === 'hikvision' ? input.eventTypes.join(',') : undefined,
+      callbackBase: input.kind === 'hikvision' ? input.callbackBase : undefined,
       preset: undefined,
-      mappingJson: mappingToJson(input.mapping),
+      mappingJson: input.kind === 'wvp' ? '' : mappingToJson(input.mapping),
     });
   };
 
   const onFinish = async (v: Values) => {
-    const parsed = parseMappingJson(v.mappingJson ?? '');
-    if (!parsed.ok) return; // The field's own rule shows where.
-    if (await validatedSave(saveAlarmInputSchema, toInput(v, parsed.value), save)) reset();
+    let mapping: unknown = undefined;
+    if (v.kind !== 'wvp') {
+      const parsed = parseMappingJson(v.mappingJson ?? '');
+      if (!parsed.ok) return; // The field's own rule shows where.
+      mapping = parsed.value;
+    }
+    if (await validatedSave(saveAlarmInputSchema, toInput(v, mapping), save)) reset();
+  };
+
+  /** A new input of another kind starts from its kind's mapping preset (Hikvision: OnEventNotify). */
+  const onKindChange = (next: InputKind) => {
+    if (editingId !== null || next === 'wvp') return;
+    const current = form.getFieldValue('preset') as string | undefined;
+    const wanted = next === 'hikvision' ? HIKVISION_PRESET : current === HIKVISION_PRESET ? DEFAULT_PRESET : null;
+    if (wanted === null) return;
+    form.setFieldsValue({ preset: wanted, mappingJson: mappingToJson(presetOf(wanted)!.mapping) });
   };
 
   const address = (input: AlarmInputConfig) => {
     if (input.kind === 'mqtt') return `${input.url} · ${input.topics.join(', ')}`;
+    if (input.kind === 'wvp') return backends.find((b) => b.id === input.backendId)?.name ?? input.backendId;
+    // The platform's destination as subscribed, without the token.
+    if (input.kind === 'hikvision') return <Typography.Text copyable>{`${input.callbackBase}/alarms/${input.id}`}</Typography.Text>;
     if (!receiverUrl) return <Typography.Text type="secondary">{t('alarmSettings.receiver.stopped')}</Typography.Text>;
     return <Typography.Text copyable>{`${receiverUrl}/alarms/${input.id}`}</Typography.Text>;
   };
@@ -197,7 +245,8 @@ export function AlarmInputsCard() {
             style={{ width: 140 }}
             aria-label={t('alarmSettings.col.kind')}
             data-testid="alarm-input-kind"
-            options={(['webhook', 'mqtt'] as const).map((k) => ({ value: k, label: t(`alarmSettings.kind.${k}`) }))}
+            onChange={onKindChange}
+            options={KINDS.map((k) => ({ value: k, label: t(`alarmSettings.kind.${k}`) }))}
           />
         </Form.Item>
         <Form.Item name="id" label={t('alarmSettings.col.id')} rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9-]{0,31}$/ }]}>
@@ -219,23 +268,72 @@ export function AlarmInputsCard() {
             </Form.Item>
           </>
         ) : null}
-        <Form.Item name="secret" label={kind === 'webhook' ? t('alarmSettings.field.token') : t('alarmSettings.field.password')}>
-          <Input.Password
-            style={{ width: 200 }}
-            autoComplete="new-password"
-            visibilityToggle={false}
-            placeholder={editingId !== null ? t(kind === 'webhook' ? 'alarmSettings.tokenKeep' : 'alarmSettings.passwordKeep') : undefined}
-            data-testid="alarm-input-secret"
-          />
-        </Form.Item>
-        {editingId !== null ? (
+        {kind === 'wvp' || kind === 'hikvision' ? (
+          <Form.Item name="backendId" label={t('alarmSettings.field.backend')} rules={[{ required: true, message: t('alarmSettings.noBackendOfKind') }]}>
+            <Select
+              style={{ width: 200 }}
+              aria-label={t('alarmSettings.field.backend')}
+              data-testid="alarm-input-backend"
+              options={backendOptions(kind)}
+              notFoundContent={t('alarmSettings.noBackendOfKind')}
+            />
+          </Form.Item>
+        ) : null}
+        {kind === 'wvp' ? (
+          <>
+            <Form.Item name="pollSeconds" label={t('alarmSettings.field.pollSeconds')} initialValue={10} rules={[{ required: true, type: 'integer', min: 2, max: 300 }]}>
+              <InputNumber min={2} max={300} precision={0} style={{ width: 90 }} data-testid="alarm-input-poll" />
+            </Form.Item>
+            <Form.Item>
+              <Typography.Text type="secondary">{t('alarmSettings.wvpHint')}</Typography.Text>
+            </Form.Item>
+          </>
+        ) : null}
+        {kind === 'hikvision' ? (
+          <>
+            <Form.Item
+              name="eventTypes"
+              label={t('alarmSettings.field.eventTypes')}
+              tooltip={t('alarmSettings.eventTypesHint')}
+              rules={[
+                {
+                  validator: async (_, value: string | undefined) => {
+                    if (parseEventTypes(value) === null) throw new Error(t('alarmSettings.eventTypesInvalid'));
+                  },
+                },
+              ]}
+            >
+              <Input style={{ width: 220 }} placeholder={t('alarmSettings.eventTypesPlaceholder')} data-testid="alarm-input-event-types" />
+            </Form.Item>
+            <Form.Item
+              name="callbackBase"
+              label={t('alarmSettings.field.callbackBase')}
+              tooltip={t('alarmSettings.callbackBaseHint')}
+              rules={[{ required: true, pattern: /^https?:\/\/[^\s/?#]+\/?$/ }]}
+            >
+              <Input style={{ width: 240 }} placeholder={t('alarmSettings.callbackBasePlaceholder')} data-testid="alarm-input-callback-base" />
+            </Form.Item>
+          </>
+        ) : null}
+        {hasSecret ? (
+          <Form.Item name="secret" label={tokenKind ? t('alarmSettings.field.token') : t('alarmSettings.field.password')}>
+            <Input.Password
+              style={{ width: 200 }}
+              autoComplete="new-password"
+              visibilityToggle={false}
+              placeholder={editingId !== null ? t(tokenKind ? 'alarmSettings.tokenKeep' : 'alarmSettings.passwordKeep') : undefined}
+              data-testid="alarm-input-secret"
+            />
+          </Form.Item>
+        ) : null}
+        {editingId !== null && hasSecret ? (
           <Form.Item name="clearSecret" valuePropName="checked">
             <Checkbox disabled={Boolean(secret)} data-testid="alarm-input-clear-secret">
               {t('alarmSettings.clearSecret')}
             </Checkbox>
           </Form.Item>
         ) : null}
-        {kind === 'webhook' && !secret && (editingId === null || clearSecret) ? (
+        {tokenKind && !secret && (editingId === null || clearSecret) ? (
           <Form.Item>
             <Typography.Text type="warning" data-testid="alarm-input-no-token">
               {t('alarmSettings.noToken')}
@@ -253,45 +351,49 @@ export function AlarmInputsCard() {
             />
           </Form.Item>
         ) : null}
-        <Form.Item name="preset" label={t('alarmSettings.field.preset')}>
-          <Select
-            style={{ width: 260 }}
-            aria-label={t('alarmSettings.field.preset')}
-            placeholder={t('alarmSettings.presetPlaceholder')}
-            data-testid="alarm-input-preset"
-            options={MAPPING_PRESETS.map((p) => ({ value: p.key, label: p.label }))}
-            onChange={(key: string) => {
-              const preset = presetOf(key);
-              if (preset) form.setFieldsValue({ mappingJson: mappingToJson(preset.mapping) });
-              void form.validateFields(['mappingJson']);
-            }}
-          />
-        </Form.Item>
-        <Form.Item
-          name="mappingJson"
-          label={t('alarmSettings.field.mapping')}
-          style={{ width: '100%' }}
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const parsed = parseMappingJson(value ?? '');
-                if (parsed.ok) return;
-                throw new Error(
-                  parsed.line !== null
-                    ? t('alarmSettings.jsonInvalidAt', { line: parsed.line, column: parsed.column ?? 1, message: parsed.message })
-                    : t('alarmSettings.jsonInvalid', { message: parsed.message }),
-                );
-              },
-            },
-          ]}
-        >
-          <Input.TextArea
-            style={{ width: 560, fontFamily: 'monospace' }}
-            autoSize={{ minRows: 6, maxRows: 24 }}
-            spellCheck={false}
-            data-testid="alarm-input-mapping"
-          />
-        </Form.Item>
+        {hasMapping ? (
+          <>
+            <Form.Item name="preset" label={t('alarmSettings.field.preset')}>
+              <Select
+                style={{ width: 260 }}
+                aria-label={t('alarmSettings.field.preset')}
+                placeholder={t('alarmSettings.presetPlaceholder')}
+                data-testid="alarm-input-preset"
+                options={MAPPING_PRESETS.map((p) => ({ value: p.key, label: p.label }))}
+                onChange={(key: string) => {
+                  const preset = presetOf(key);
+                  if (preset) form.setFieldsValue({ mappingJson: mappingToJson(preset.mapping) });
+                  void form.validateFields(['mappingJson']);
+                }}
+              />
+            </Form.Item>
+            <Form.Item
+              name="mappingJson"
+              label={t('alarmSettings.field.mapping')}
+              style={{ width: '100%' }}
+              rules={[
+                {
+                  validator: async (_, value: string | undefined) => {
+                    const parsed = parseMappingJson(value ?? '');
+                    if (parsed.ok) return;
+                    throw new Error(
+                      parsed.line !== null
+                        ? t('alarmSettings.jsonInvalidAt', { line: parsed.line, column: parsed.column ?? 1, message: parsed.message })
+                        : t('alarmSettings.jsonInvalid', { message: parsed.message }),
+                    );
+                  },
+                },
+              ]}
+            >
+              <Input.TextArea
+                style={{ width: 560, fontFamily: 'monospace' }}
+                autoSize={{ minRows: 6, maxRows: 24 }}
+                spellCheck={false}
+                data-testid="alarm-input-mapping"
+              />
+            </Form.Item>
+          </>
+        ) : null}
         {editingId !== null ? (
           <Form.Item>
             <Typography.Text strong>{t('alarmSettings.editing', { id: editingId })}</Typography.Text>
