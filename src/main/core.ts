@@ -130,11 +130,9 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     actor,
     log,
   });
-  // Tasks (任务管理); sync records go nowhere until seat sync is wired (its transport passes a sink and a seat id).
-  const tasks = createTaskService({ db, audit, actor, seatId: 'local' });
-  // Events (事件管理); like tasks, sync records go nowhere until seat sync passes its sink and seat id and registers
-  // `events.applyRemote` for 'event-change'.
-  const events = createEventService({ db, dataDir: options.dataDir, seatId: 'local', mines: () => registry.catalogue().mines, audit, actor });
+  // Tasks (任务管理) and events (事件管理): every change goes to the other seats through the same outbox.
+  const tasks = createTaskService({ db, audit, actor, seatId: sync.seatId, sink: sync.sink });
+  const events = createEventService({ db, dataDir: options.dataDir, seatId: sync.seatId, sink: sync.sink, mines: () => registry.catalogue().mines, audit, actor });
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -343,6 +341,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   // Alarm inputs start last: a push that arrives now finds every request handler and event source in place.
   await alarms.start();
   for (const [kind, applier] of Object.entries(alarms.appliers)) sync.register(kind as keyof typeof alarms.appliers, applier);
+  sync.register('task-change', tasks.applyRemote);
+  sync.register('event-change', events.applyRemote);
   await sync.start();
 
   const subscribe: EventSource = (event, listener) => {

@@ -247,6 +247,49 @@ describe.skipIf(!canRun)('seat sync between two consoles', () => {
     }
   });
 
+  it('tasks and events cross too: a task made on A is received on B, B closing an event of A shows on A, each with its history', async () => {
+    const { a, b } = await pair();
+    const task = await ok<{ id: string }>(
+      a.core.dispatch('createTask', {
+        title: '核查主斜井皮带机头人员穿越报警',
+        description: '现场核实后回复',
+        level: 2,
+        receiver: { kind: 'text', id: null, name: '王庄煤矿调度室' },
+        deadline: Date.now() + 3_600_000,
+      }),
+    );
+    const taskOn = (s: Seat) => s.core.dispatch('getTask', { id: task.id });
+    await until('the task on B', async () => (await taskOn(b)).ok);
+    await ok(b.core.dispatch('transitionTask', { id: task.id, action: 'accept', note: '已收到' }));
+    await until('B accepting on A', async () => ((await ok<{ task: { state: string } }>(taskOn(a))).task.state === 'accepted'));
+
+    const event = await ok<{ id: string }>(
+      a.core.dispatch('saveEvent', {
+        type: 'gas',
+        level: 3,
+        mineId: null,
+        mineName: '王庄煤矿',
+        place: '1203 工作面回风巷',
+        location: null,
+        occurredAt: Date.now() - 60_000,
+        description: '瓦斯浓度 1.2%',
+        casualties: '',
+        cause: '',
+        measures: '',
+        reporter: '值班员甲',
+        links: [],
+      }),
+    );
+    const eventOn = (s: Seat) => s.core.dispatch('getEvent', { id: event.id });
+    await until('the event on B', async () => (await eventOn(b)).ok);
+    await ok(b.core.dispatch('closeEvent', { id: event.id, note: '已处置完毕' }));
+    await until('B closing on A', async () => ((await ok<{ event: { state: string } }>(eventOn(a))).event.state === 'closed'));
+    const onA = await ok<{ event: unknown; history: unknown[] }>(eventOn(a));
+    const onB = await ok<{ event: unknown; history: unknown[] }>(eventOn(b));
+    expect(onA.event).toEqual(onB.event);
+    expect(onA.history).toHaveLength(2);
+  });
+
   it('drops a malformed record with a log line (no content) and keeps syncing', async () => {
     const { a, b, prefix } = await pair();
     const url = await webhook(a);
