@@ -181,4 +181,67 @@ test.describe('seat sync (席位同步)', () => {
 
     for (const e of errors) expect(e.unexpected(), 'console errors or requests outside this machine').toEqual([]);
   });
+
+  test('tiered workflow across seats: a mine (enterprise seat) reports its disposal, the centre sees it arrive in the open detail, reviews it, and the mine sees the verdict', async ({ browser }) => {
+    const webhook = { id: 'box', kind: 'webhook', name: '测试盒子', enabled: true, mapping: MAPPING, secret: TOKEN };
+    const centre = await startWebHostProcess({ labAlarms: alarmsFile(dir, 'centre', [webhook]) });
+    hosts.push(centre);
+    const mine = await startWebHostProcess({ labAlarms: alarmsFile(dir, 'mine', []) });
+    hosts.push(mine);
+    const c = await Rpc.open(centre);
+    const m = await Rpc.open(mine);
+    rpcs.push(c, m);
+    for (const rpc of [c, m]) {
+      await rpc.call('saveSync', { enabled: true, url: broker.url, username: broker.username, password: broker.password, topicPrefix: 'e2e-wf' });
+    }
+    await m.call('saveSeatRole', { role: 'enterprise' });
+    await expect.poll(async () => (await c.call<SyncStatus>('getSyncStatus', {})).state).toBe('online');
+    await expect.poll(async () => (await m.call<SyncStatus>('getSyncStatus', {})).state).toBe('online');
+    const id = await push((await c.call<AlarmStatus>('getAlarmStatus', {})).receiverUrl!, 'wf-1');
+    await expect.poll(async () => (await m.call<Alarm[]>('listAlarms', { limit: 10 })).length).toBe(1);
+
+    const pageC = await (await browser.newContext()).newPage();
+    const pageM = await (await browser.newContext()).newPage();
+    const errors = [new ErrorCollector(pageC), new ErrorCollector(pageM)];
+    const openDetail = async (page: Page) => {
+      await page.getByTestId('nav-alarms').click();
+      await page.getByTestId(`alarm-detail-${id}`).click();
+      return page.locator('.ant-drawer').filter({ has: page.getByTestId('alarm-workflow') });
+    };
+    await pageC.goto(centre.url);
+    await pageM.goto(mine.url);
+    const detailC = await openDetail(pageC);
+    const detailM = await openDetail(pageM);
+    // Level 3 (重大): tiered, the centre must confirm and review.
+    await expect(detailC.getByTestId('alarm-workflow')).toContainText('需政府确认收到并审核');
+    await detailC.getByTestId('workflow-do-receipt').click();
+    await expect(detailC.getByTestId('workflow-receipt')).toContainText('已确认收到');
+    await expect(detailM.getByTestId('workflow-receipt')).toContainText('已确认收到');
+
+    // The mine's seat offers only 处置反馈.
+    await expect(detailM.getByTestId('workflow-do-review')).toHaveCount(0);
+    await detailM.getByTestId('workflow-do-feedback').click();
+    await pageM.getByTestId('workflow-plan').fill('停运主斜井皮带，撤出作业人员');
+    await pageM.getByTestId('workflow-result').fill('人员已全部撤离，无伤亡');
+    await pageM.getByTestId('workflow-feedback-confirm').click();
+    // It arrives in the centre's open detail without a reload.
+    await expect(detailC.getByTestId('workflow-feedback')).toHaveText('企业反馈 1 条');
+    await expect(detailC.getByTestId('alarm-steps')).toContainText('方案「停运主斜井皮带，撤出作业人员」，结果「人员已全部撤离，无伤亡」');
+
+    await detailC.getByTestId('workflow-do-review').click();
+    await pageC.getByTestId('workflow-verdict').getByText('通过').click();
+    await pageC.getByTestId('workflow-review-text').fill('处置得当');
+    await pageC.getByTestId('workflow-review-confirm').click();
+    await expect(detailC.getByTestId('workflow-review')).toHaveText('审核通过');
+    await expect(detailM.getByTestId('workflow-review')).toHaveText('审核通过');
+    await expect(detailM.getByTestId('alarm-steps')).toContainText('审核：通过，处置得当');
+
+    const { steps } = await m.call<{ steps: AlarmStep[] }>('getAlarm', { id });
+    expect(steps.map((s) => [s.action, s.role])).toEqual([
+      ['receipt', 'government'],
+      ['feedback', 'enterprise'],
+      ['review', 'government'],
+    ]);
+    for (const e of errors) expect(e.unexpected(), 'console errors or requests outside this machine').toEqual([]);
+  });
 });

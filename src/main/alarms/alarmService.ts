@@ -7,7 +7,9 @@ import {
   type AlarmEvent,
   type AlarmInputConfig,
   type AlarmOptions,
+  type AlarmStepDetail,
   type SaveAlarmInput,
+  type SeatRole,
 } from '../../shared/domain/alarm';
 import type { Channel, Mine } from '../../shared/domain/catalogue';
 import type { WallCommand } from '../../shared/domain/wall';
@@ -34,6 +36,8 @@ export type AlarmRequestName =
   | 'getAlarm'
   | 'readAlarmPicture'
   | 'acceptAlarm'
+  | 'addAlarmStep'
+  | 'saveSeatRole'
   | 'dismissAlarm';
 
 export type AlarmService = {
@@ -72,7 +76,7 @@ export function createAlarmService(deps: {
   const { settings, secrets, audit, actor } = deps;
   const log = deps.log.child({ part: 'alarms' });
   const pictures = new AlarmPictures(path.join(deps.dataDir, 'media'));
-  const store = new AlarmStore(deps.db, Date.now, { sink: deps.sync ?? NO_SYNC, readPicture: (rel) => pictures.read(rel) });
+  const store = new AlarmStore(deps.db, Date.now, { sink: deps.sync ?? NO_SYNC, readPicture: (rel) => pictures.read(rel) }, () => settings.get().seatRole);
   const intake = new AlarmIntake({
     store,
     pictures,
@@ -147,6 +151,25 @@ export function createAlarmService(deps: {
       announce({ change: 'handled', alarm });
       return alarm;
     },
+    saveSeatRole: async ({ role }) => {
+      const next = settings.update({ seatRole: role });
+      audit.record(actor, 'seat.role', null, { role });
+      return next;
+    },
+    addAlarmStep: async (input) => {
+      const role = settings.get().seatRole;
+      const need = STEP_ROLE[input.action];
+      if (role !== need) throw new ConsoleError('conflict', `${STEP_NAME[input.action]}需由${ROLE_NAME[need]}席位进行（本席位为${ROLE_NAME[role]}）`);
+      const alarm =
+        input.action === 'receipt'
+          ? store.addStep(input.id, 'receipt', actor, role, input.text ?? null, null)
+          : input.action === 'review'
+            ? store.addStep(input.id, 'review', actor, role, input.text ?? null, { verdict: input.verdict })
+            : store.addStep(input.id, 'feedback', actor, role, null, feedbackDetail(input.plan, input.result));
+      audit.record(actor, `alarm.${input.action}`, input.id);
+      announce({ change: 'handled', alarm });
+      return { alarm, steps: store.steps(input.id) };
+    },
     dismissAlarm: async ({ id, reason }) => {
       const alarm = store.dismiss(id, actor, reason);
       audit.record(actor, 'alarm.dismiss', id, { reason: alarm.dismissReason });
@@ -171,4 +194,14 @@ export function createAlarmService(deps: {
       await inputs.dispose();
     },
   };
+}
+
+/** Which seat takes which workflow step: the regulator confirms and reviews, the mine reports its disposal. */
+const STEP_ROLE = { receipt: 'government', review: 'government', feedback: 'enterprise' } as const satisfies Record<string, SeatRole>;
+const STEP_NAME = { receipt: '确认收到', review: '审核', feedback: '处置反馈' } as const;
+const ROLE_NAME: Record<SeatRole, string> = { government: '政府（监管）', enterprise: '企业' };
+
+function feedbackDetail(plan: string, result: string): AlarmStepDetail {
+  if (!plan && !result) throw new ConsoleError('bad-request', '处置反馈需要填写处置方案或处置结果');
+  return { plan, result };
 }

@@ -454,8 +454,8 @@ describe('AlarmStore accept and dismiss', () => {
     expect(store.get(id)).toEqual(dismissed);
     const seatId = store.seatId;
     expect(store.steps(id)).toEqual([
-      { id: expect.any(String), alarmId: id, seq: 1, action: 'accept', actor: '值班员甲', at: T0 + 30_000, reason: null, seatId },
-      { id: expect.any(String), alarmId: id, seq: 2, action: 'dismiss', actor: '值班员乙', at: T0 + 90_000, reason: '误报：皮带检修人员', seatId },
+      { id: expect.any(String), alarmId: id, seq: 1, action: 'accept', actor: '值班员甲', at: T0 + 30_000, reason: null, seatId, role: null, detail: null },
+      { id: expect.any(String), alarmId: id, seq: 2, action: 'dismiss', actor: '值班员乙', at: T0 + 90_000, reason: '误报：皮带检修人员', seatId, role: null, detail: null },
     ]);
     expect(new AlarmStore(db).steps(id)).toHaveLength(2);
   });

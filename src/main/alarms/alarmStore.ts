@@ -14,6 +14,8 @@ import {
   type AlarmState,
   type AlarmStep,
   type AlarmStepAction,
+  type AlarmStepDetail,
+  type SeatRole,
 } from '../../shared/domain/alarm';
 import { checkTime } from '../services/mediaLibrary';
 import type { Db } from '../services/store';
@@ -42,6 +44,9 @@ export type AlarmStepRecordPayload = {
   at: number;
   reason: string | null;
   seatId: string;
+  /** Absent in records of seats from before roles. */
+  role?: SeatRole | null;
+  detail?: AlarmStepDetail | null;
 };
 /** How another seat's alarm was taken: stored now, known under another id (same source and source id), or present. */
 export type RemoteAlarmOutcome = { outcome: 'new' | 'alias' | 'present'; alarm: Alarm };
@@ -95,6 +100,8 @@ type StepRow = {
   at: number;
   reason: string | null;
   seat_id: string | null;
+  role: string | null;
+  detail: string | null;
 };
 
 const SELECT = 'SELECT a.rowid AS rowid, a.* FROM alarms a';
@@ -115,6 +122,8 @@ export class AlarmStore {
     private readonly db: Db,
     private readonly now: () => number = Date.now,
     sync: AlarmSyncOptions | null = null,
+    /** This seat's role now (the settings), stamped on the steps taken here. */
+    private readonly role: () => SeatRole | null = () => null,
   ) {
     this.sync = sync;
     this.seatId = readSeatId(db);
@@ -243,7 +252,7 @@ export class AlarmStore {
     return this.db.transaction(() => {
       const row = this.row(id);
       if (row.state !== 'new') throw handledConflict(row);
-      this.addLocalStep(id, 'accept', who, this.stepTime(at), null);
+      this.addLocalStep(id, 'accept', who, this.stepTime(at), null, this.role(), null);
       return this.get(id);
     })();
   }
@@ -257,7 +266,7 @@ export class AlarmStore {
     return this.db.transaction(() => {
       const row = this.row(id);
       if (row.state === 'dismissed') throw handledConflict(row);
-      this.addLocalStep(id, 'dismiss', who, this.stepTime(at), why);
+      this.addLocalStep(id, 'dismiss', who, this.stepTime(at), why, this.role(), null);
       return this.get(id);
     })();
   }
@@ -275,7 +284,27 @@ export class AlarmStore {
       at: s.at,
       reason: s.reason,
       seatId: s.seat_id,
+      role: s.role === 'government' || s.role === 'enterprise' ? s.role : null,
+      detail: s.detail ? (JSON.parse(s.detail) as AlarmStepDetail) : null,
     }));
+  }
+
+  /**
+   * A workflow step (确认收到, 审核, 处置反馈): appended with the seat's role, sent to the other seats; the state is
+   * not changed by it. A government step on a dismissed alarm is still allowed (a review comes after 消警), but the
+   * same seat confirming receipt twice is a conflict.
+   */
+  addStep(id: string, action: Exclude<AlarmStepAction, 'accept' | 'dismiss'>, actor: string, role: SeatRole, text: string | null, detail: AlarmStepDetail | null): Alarm {
+    const who = checkActor(actor);
+    const why = text?.trim() || null;
+    if (why && why.length > MAX_DISMISS_REASON) throw new ConsoleError('bad-request', `说明不能超过 ${MAX_DISMISS_REASON} 个字符`);
+    return this.db.transaction(() => {
+      this.row(id);
+      if (action === 'receipt' && this.stmt("SELECT 1 FROM alarm_steps WHERE alarm_id = ? AND action = 'receipt' AND seat_id = ?").get(id, this.seatId) !== undefined)
+        throw new ConsoleError('conflict', '本席位已确认收到该报警');
+      this.addLocalStep(id, action, who, this.stepTime(undefined), why, role, detail);
+      return this.get(id);
+    })();
   }
 
   /**
@@ -406,8 +435,16 @@ export class AlarmStore {
   }
 
   /** A step taken here: appended, sent to the other seats (same transaction), and the state derived. */
-  private addLocalStep(id: string, action: AlarmStepAction, actor: string, at: number, reason: string | null): void {
-    const step: AlarmStepRecordPayload = { stepId: randomUUID(), alarmId: id, action, actor, at, reason, seatId: this.seatId };
+  private addLocalStep(
+    id: string,
+    action: AlarmStepAction,
+    actor: string,
+    at: number,
+    reason: string | null,
+    role: SeatRole | null,
+    detail: AlarmStepDetail | null,
+  ): void {
+    const step: AlarmStepRecordPayload = { stepId: randomUUID(), alarmId: id, action, actor, at, reason, seatId: this.seatId, role, detail };
     this.insertStep(id, step);
     this.sync?.sink.enqueue({ kind: 'alarm-step', key: step.stepId, seatId: this.seatId, payload: step });
     this.deriveState(id);
@@ -415,7 +452,7 @@ export class AlarmStore {
 
   private insertStep(localId: string, step: AlarmStepRecordPayload): void {
     const seq = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 FROM alarm_steps WHERE alarm_id = ?').pluck().get(localId) as number;
-    this.stmt('INSERT INTO alarm_steps (id, alarm_id, seq, action, actor, at, reason, seat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    this.stmt('INSERT INTO alarm_steps (id, alarm_id, seq, action, actor, at, reason, seat_id, role, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       step.stepId,
       localId,
       seq,
@@ -424,6 +461,8 @@ export class AlarmStore {
       step.at,
       step.reason,
       step.seatId,
+      step.role ?? null,
+      step.detail ? JSON.stringify(step.detail) : null,
     );
   }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ALARM_OPTIONS, type Alarm, type AlarmEvent, type AlarmStatus } from '../../shared/domain/alarm';
+import { DEFAULT_ALARM_OPTIONS, type Alarm, type AlarmEvent, type AlarmStatus, type AlarmStep } from '../../shared/domain/alarm';
 import type { Settings } from '../../shared/domain/settings';
 import { createConsoleCore, type ConsoleCore } from '../core';
 
@@ -81,6 +81,33 @@ describe('alarms in the console core', () => {
       ['new', 'new'],
       ['handled', 'accepted'],
       ['handled', 'dismissed'],
+    ]);
+  });
+
+  it('tiered workflow: a government seat confirms receipt and reviews, an enterprise seat reports its disposal; each refused on the other side', async () => {
+    const { core } = await startCore();
+    const url = await withWebhook(core, 'tok-1');
+    const { id } = (await (await post(url, { id: 'wf-1', kind: 'intrusion', level: 4, time: Date.now() })).json()) as { id: string };
+
+    await ok(core.dispatch('addAlarmStep', { id, action: 'receipt' }));
+    expect(await core.dispatch('addAlarmStep', { id, action: 'receipt' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const refused = await core.dispatch('addAlarmStep', { id, action: 'feedback', plan: '撤人', result: '已撤离' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(refused.ok ? '' : refused.error.message).toContain('需由企业席位进行');
+
+    await ok(core.dispatch('saveSeatRole', { role: 'enterprise' }));
+    expect(await core.dispatch('addAlarmStep', { id, action: 'feedback', plan: '', result: '' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await ok(core.dispatch('addAlarmStep', { id, action: 'feedback', plan: '停运皮带，撤出人员', result: '人员已撤离，皮带已停' }));
+    expect(await core.dispatch('addAlarmStep', { id, action: 'review', verdict: 'approved' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    await ok(core.dispatch('saveSeatRole', { role: 'government' }));
+    const { alarm, steps } = await ok<{ alarm: Alarm; steps: AlarmStep[] }>(core.dispatch('addAlarmStep', { id, action: 'review', verdict: 'returned', text: '请补充现场照片' }));
+    // Workflow steps do not change the state.
+    expect(alarm.state).toBe('new');
+    expect(steps.map((s) => [s.action, s.role, s.detail, s.reason])).toEqual([
+      ['receipt', 'government', null, null],
+      ['feedback', 'enterprise', { plan: '停运皮带，撤出人员', result: '人员已撤离，皮带已停' }, null],
+      ['review', 'government', { verdict: 'returned' }, '请补充现场照片'],
     ]);
   });
 

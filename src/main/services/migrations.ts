@@ -469,4 +469,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER task_history_no_delete BEFORE DELETE ON task_history BEGIN SELECT RAISE(ABORT, 'task history is append-only'); END;
     `,
   },
+  {
+    version: 10,
+    name: 'tiered alarm workflow: the role of a step\'s seat and its detail (review verdict, feedback plan and result)',
+    sql: `
+      -- The tiered alarm workflow: the role of the seat that took a step (政府/企业), and what a review (verdict)
+      -- or an enterprise feedback (plan, result) carries, as JSON.
+      ALTER TABLE alarm_steps ADD COLUMN role TEXT;
+      ALTER TABLE alarm_steps ADD COLUMN detail TEXT;
+    `,
+  },
 ];

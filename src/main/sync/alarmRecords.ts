@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alarmSchema, alarmStepActionSchema, MAX_ALARM_PICTURE_BYTES, type AlarmEvent } from '../../shared/domain/alarm';
+import { alarmSchema, alarmStepActionSchema, alarmStepDetailSchema, MAX_ALARM_PICTURE_BYTES, seatRoleSchema, type AlarmEvent } from '../../shared/domain/alarm';
 import type { AlarmPictures, StoredPicture } from '../alarms/alarmPictures';
 import type { AlarmStore } from '../alarms/alarmStore';
 import type { RecordApplier, SyncKind } from './recordSink';
@@ -27,6 +27,8 @@ export const alarmStepRecordSchema = z
     at: z.number().int().positive(),
     reason: z.string().max(200).nullable(),
     seatId: z.string().min(1).max(64),
+    role: seatRoleSchema.nullable().optional(),
+    detail: alarmStepDetailSchema.nullable().optional(),
   })
   .strict();
 

@@ -38,6 +38,7 @@ import {
   uploadClipInputSchema,
 } from '../domain/broadcast';
 import {
+  addAlarmStepInputSchema,
   alarmEventSchema,
   alarmOptionsSchema,
   alarmQuerySchema,
@@ -45,6 +46,7 @@ import {
   alarmStatusSchema,
   alarmStepSchema,
   saveAlarmInputSchema,
+  seatRoleSchema,
 } from '../domain/alarm';
 import { saveSyncSchema, syncStatusSchema } from '../domain/sync';
 import {
@@ -290,6 +292,10 @@ export const requestContract = {
   readAlarmPicture: { input: byId, output: z.object({ mimeType: z.string(), dataBase64: z.string() }), timeoutMs: 10_000 },
   /** 接警 */
   acceptAlarm: { input: byId, output: alarmSchema, timeoutMs: 5_000 },
+  /** Who sits at this console (政府 or 企业): which workflow steps it takes. */
+  saveSeatRole: { input: z.object({ role: seatRoleSchema }).strict(), output: settingsSchema, timeoutMs: 5_000 },
+  /** 确认收到 / 审核 (government seats) or 处置反馈 (enterprise seats): an append-only step; the state is unchanged. */
+  addAlarmStep: { input: addAlarmStepInputSchema, output: z.object({ alarm: alarmSchema, steps: z.array(alarmStepSchema) }), timeoutMs: 5_000 },
   /** 消警, with a reason (1–200 characters). */
   dismissAlarm: { input: z.object({ id: z.string().max(100), reason: z.string().max(200) }).strict(), output: alarmSchema, timeoutMs: 5_000 },
 

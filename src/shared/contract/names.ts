@@ -80,6 +80,8 @@ export const REQUEST_NAMES = [
   'getAlarm',
   'readAlarmPicture',
   'acceptAlarm',
+  'addAlarmStep',
+  'saveSeatRole',
   'dismissAlarm',
   'listTasks',
   'getTask',

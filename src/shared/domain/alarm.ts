@@ -279,6 +279,8 @@ export const alarmOptionsSchema = z
     wallMinLevel: alarmLevelSchema,
     /** Monitor as the wall counts them (from 1), tile from 0 (row by row). */
     wallTarget: z.object({ monitor: z.number().int().min(1).max(16), tile: z.number().int().min(0).max(63) }).strict().nullable(),
+    /** 分级预警: from this level up a government seat must confirm receipt and review the handling. */
+    reviewMinLevel: alarmLevelSchema.default(3),
   })
   .strict();
 export type AlarmOptions = z.infer<typeof alarmOptionsSchema>;
@@ -289,6 +291,7 @@ export const DEFAULT_ALARM_OPTIONS: AlarmOptions = {
   sound: true,
   wallMinLevel: 3,
   wallTarget: null,
+  reviewMinLevel: 3,
 };
 
 /** How one input is doing now (shown in the settings and the alarm page's header). */
@@ -314,9 +317,39 @@ export const alarmStatusSchema = z
   .strict();
 export type AlarmStatus = z.infer<typeof alarmStatusSchema>;
 
-/** What a handling step does (the list may grow: notes, transfers …; the alarm's state follows accept and dismiss). */
-export const ALARM_STEP_ACTIONS = ['accept', 'dismiss'] as const;
+/**
+ * What a handling step does. The alarm's state follows 接警 (accept) and 消警 (dismiss); the tiered workflow adds
+ * what a government seat does — 确认收到 (receipt) and 审核 (review, with a verdict) — and what an enterprise seat
+ * reports — 处置反馈 (feedback: the disposal plan and its result). Every step is an append-only record.
+ */
+export const ALARM_STEP_ACTIONS = ['accept', 'dismiss', 'receipt', 'review', 'feedback'] as const;
 export const alarmStepActionSchema = z.enum(ALARM_STEP_ACTIONS);
+
+/** Who sits at a seat: the regulator's dispatch hall (政府) or a mine's own dispatch room (企业). */
+export const seatRoleSchema = z.enum(['government', 'enterprise']);
+export type SeatRole = z.infer<typeof seatRoleSchema>;
+
+/** What a review or a feedback step carries besides its text. */
+export const alarmStepDetailSchema = z
+  .object({
+    /** 审核: 通过 (approved) or 退回 (returned: the mine must report again). */
+    verdict: z.enum(['approved', 'returned']).optional(),
+    /** 处置反馈: 处置方案 and 处置结果. */
+    plan: z.string().max(500).optional(),
+    result: z.string().max(500).optional(),
+  })
+  .strict();
+export type AlarmStepDetail = z.infer<typeof alarmStepDetailSchema>;
+
+/** A workflow step asked for by an operator (接警 and 消警 have their own requests). */
+export const addAlarmStepInputSchema = z.discriminatedUnion('action', [
+  z.object({ id: z.string().max(100), action: z.literal('receipt'), text: z.string().max(200).optional() }).strict(),
+  z.object({ id: z.string().max(100), action: z.literal('review'), verdict: z.enum(['approved', 'returned']), text: z.string().max(200).optional() }).strict(),
+  z
+    .object({ id: z.string().max(100), action: z.literal('feedback'), plan: z.string().trim().max(500), result: z.string().trim().max(500) })
+    .strict(),
+]);
+export type AddAlarmStepInput = z.infer<typeof addAlarmStepInputSchema>;
 
 /** One handling step, append-only (who did what when, on which seat). */
 export const alarmStepSchema = z
@@ -332,6 +365,9 @@ export const alarmStepSchema = z
     reason: z.string().nullable(),
     /** The seat (console) where it was taken. */
     seatId: z.string().nullable(),
+    /** The role of that seat when the step was taken (null: steps from before roles). */
+    role: seatRoleSchema.nullable(),
+    detail: alarmStepDetailSchema.nullable(),
   })
   .strict();
 export type AlarmStep = z.infer<typeof alarmStepSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { backendSecretSchema } from './secret';
-import { alarmInputConfigSchema, alarmOptionsSchema, DEFAULT_ALARM_OPTIONS } from './alarm';
+import { alarmInputConfigSchema, alarmOptionsSchema, DEFAULT_ALARM_OPTIONS, seatRoleSchema } from './alarm';
 import { sipAccountSchema } from './telephony';
 import { DEFAULT_SYNC_CONFIG, syncConfigSchema } from './sync';
 
@@ -139,6 +139,8 @@ export const settingsSchema = z.object({
   alarmInputs: z.array(alarmInputConfigSchema).max(32),
   /** The webhook receiver's address and what a new alarm does (pop-up, sound, wall). */
   alarmOptions: alarmOptionsSchema,
+  /** Who sits at this console: the regulator (政府: 确认收到, 审核) or a mine (企业: 处置反馈). */
+  seatRole: seatRoleSchema,
   /** Seat sync through the centre's broker (its password is in the SecretStore as `sync:password`). */
   sync: syncConfigSchema,
 });
@@ -151,5 +153,6 @@ export const DEFAULT_SETTINGS: Settings = {
   sipAccounts: [],
   alarmInputs: [],
   alarmOptions: DEFAULT_ALARM_OPTIONS,
+  seatRole: 'government',
   sync: DEFAULT_SYNC_CONFIG,
 };

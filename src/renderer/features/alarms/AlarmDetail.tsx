@@ -6,11 +6,22 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { useWallCommandMutation } from '../wall/wallApi';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
+import { AlarmWorkflow } from './AlarmWorkflow';
 import { CATEGORY_NAMES, countyName, kindText, LEVEL_COLORS, LEVEL_NAMES, STATE_COLORS, STATE_NAMES, skewText } from './alarmModel';
 import { useGetAlarmQuery } from './alarmsApi';
 import { useChannelName } from './useChannelName';
 
-const STEP_NAMES: Record<AlarmStep['action'], string> = { accept: '接警', dismiss: '消警' };
+const STEP_NAMES: Record<AlarmStep['action'], string> = { accept: '接警', dismiss: '消警', receipt: '确认收到', review: '审核', feedback: '处置反馈' };
+const ROLE_NAMES = { government: '政府', enterprise: '企业' } as const;
+
+/** One line of the 处置记录: when, who (and which side), what, and what it carried. */
+function stepText(s: AlarmStep): string {
+  const who = s.role ? `${s.actor}（${ROLE_NAMES[s.role]}）` : s.actor;
+  const verdict = s.detail?.verdict ? `：${s.detail.verdict === 'approved' ? '通过' : '退回'}` : '';
+  const feedback = s.action === 'feedback' ? `：方案「${s.detail?.plan || '—'}」，结果「${s.detail?.result || '—'}」` : '';
+  const reason = s.reason ? (verdict ? `，${s.reason}` : `：${s.reason}`) : '';
+  return `${localDateTime(s.at)} ${who} ${STEP_NAMES[s.action]}${verdict}${feedback}${reason}`;
+}
 
 /** One alarm in full: picture with boxes, what and where, the handling so far, and its video (live on the wall, recorded). */
 export function AlarmDetail({ alarmId, onClose }: { alarmId: string | null; onClose: () => void }) {
@@ -101,14 +112,16 @@ function DetailBody({ alarm, steps }: { alarm: Alarm; steps: AlarmStep[] }) {
           <Typography.Text copyable>{alarm.externalId}</Typography.Text>
         </Descriptions.Item>
       </Descriptions>
+      <Typography.Title level={5}>处置流程</Typography.Title>
+      <AlarmWorkflow alarm={alarm} steps={steps} />
       <Typography.Title level={5}>处置记录</Typography.Title>
       <Timeline
         data-testid="alarm-steps"
         items={[
           { color: 'red', children: `${localDateTime(alarm.receivedAt)} 收到报警` },
           ...steps.map((s) => ({
-            color: s.action === 'dismiss' ? 'gray' : 'blue',
-            children: `${localDateTime(s.at)} ${s.actor} ${STEP_NAMES[s.action]}${s.reason ? `：${s.reason}` : ''}`,
+            color: s.action === 'dismiss' ? 'gray' : s.action === 'feedback' ? 'green' : 'blue',
+            children: stepText(s),
           })),
         ]}
       />

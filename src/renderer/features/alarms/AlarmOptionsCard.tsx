@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import { AutoComplete, Button, Card, Form, InputNumber, Select, Switch } from 'antd';
-import { alarmOptionsSchema, DEFAULT_ALARM_OPTIONS, type AlarmOptions } from '../../../shared/domain/alarm';
+import { App, AutoComplete, Button, Card, Form, InputNumber, Select, Switch } from 'antd';
+import { alarmOptionsSchema, DEFAULT_ALARM_OPTIONS, type AlarmOptions, type SeatRole } from '../../../shared/domain/alarm';
 import { useT } from '../../app/hooks';
 import { useGetSettingsQuery } from '../settings/settingsApi';
 import { useValidatedSave } from '../settings/useValidatedSave';
-import { useSaveAlarmOptionsMutation } from './alarmsApi';
+import { useSaveAlarmOptionsMutation, useSaveSeatRoleMutation } from './alarmsApi';
 
 /** The form's values: monitor and tile are 1-based as the operator counts them (the data: monitor from 1, tile from 0). */
 type Values = {
@@ -16,6 +16,7 @@ type Values = {
   /** 'none': not on the wall; else the 1-based monitor. */
   wallMonitor: number | 'none';
   wallTile: number | null;
+  reviewMinLevel: number;
 };
 
 const LEVELS = [1, 2, 3, 4] as const;
@@ -32,6 +33,7 @@ function toValues(o: AlarmOptions): Values {
     wallMinLevel: o.wallMinLevel,
     wallMonitor: o.wallTarget ? o.wallTarget.monitor : 'none',
     wallTile: o.wallTarget ? o.wallTarget.tile + 1 : 1,
+    reviewMinLevel: o.reviewMinLevel,
   };
 }
 
@@ -42,6 +44,7 @@ function toOptions(v: Values): unknown {
     sound: Boolean(v.sound),
     wallMinLevel: v.wallMinLevel,
     wallTarget: v.wallMonitor === 'none' ? null : { monitor: v.wallMonitor, tile: (v.wallTile ?? 1) - 1 },
+    reviewMinLevel: v.reviewMinLevel,
   };
 }
 
@@ -74,7 +77,7 @@ export function AlarmOptionsCard() {
   };
 
   return (
-    <Card title={t('alarmSettings.options.title')} size="small" data-testid="alarm-options">
+    <Card title={t('alarmSettings.options.title')} size="small" data-testid="alarm-options" extra={<SeatRoleSelect />}>
       <Form<Values>
         form={form}
         name="alarm-options"
@@ -123,10 +126,38 @@ export function AlarmOptionsCard() {
             <InputNumber min={1} max={TILES} precision={0} style={{ width: 80 }} data-testid="alarm-options-wall-tile" />
           </Form.Item>
         ) : null}
+        <Form.Item name="reviewMinLevel" label={t('alarmSettings.options.reviewMinLevel')}>
+          <Select style={{ width: 150 }} aria-label={t('alarmSettings.options.reviewMinLevel')} options={levelOptions} data-testid="alarm-options-review-level" />
+        </Form.Item>
         <Button type="primary" htmlType="submit" loading={saveState.isLoading} data-testid="alarm-options-save">
           {t('alarmSettings.options.save')}
         </Button>
       </Form>
     </Card>
+  );
+}
+
+/** Who sits at this console; saved at once (it decides which workflow steps the alarm detail offers). */
+function SeatRoleSelect() {
+  const t = useT();
+  const { message } = App.useApp();
+  const { data: settings } = useGetSettingsQuery();
+  const [save, state] = useSaveSeatRoleMutation();
+  return (
+    <span>
+      {t('alarmSettings.seatRole')}：
+      <Select<SeatRole>
+        size="small"
+        style={{ width: 230 }}
+        loading={state.isLoading}
+        value={settings?.seatRole ?? 'government'}
+        aria-label={t('alarmSettings.seatRole')}
+        data-testid="seat-role"
+        onChange={(role) =>
+          void save(role).then((r) => ('error' in r && r.error ? message.error((r.error as { message?: string }).message ?? '') : message.success(t('alarmSettings.seatRole.saved'))))
+        }
+        options={(['government', 'enterprise'] as const).map((r) => ({ value: r, label: t(`alarmSettings.seatRole.${r}`) }))}
+      />
+    </span>
   );
 }

@@ -45,6 +45,9 @@ export function connectAlarmFeed(api: ConsoleApi, store: AppStore): Disposable {
     const loudest = Math.max(0, ...events.filter((e) => e.change === 'new' && e.alarm.level >= popupMinLevel).map((e) => e.alarm.level));
     if (withSound && loudest > 0 && sound.play(loudest)) store.dispatch(alarmChimed());
     if (refresh === null) refresh = setTimeout(refreshList, Math.max(0, LIST_REFRESH_MS - (performance.now() - lastRefresh)));
+    // A detail that is open follows its alarm's handling at once (another seat's 接警, a mine's 处置反馈).
+    const handled = [...new Set(events.filter((e) => e.change === 'handled').map((e) => e.alarm.id))];
+    if (handled.length > 0) store.dispatch(consoleApi.util.invalidateTags(handled.map((id) => ({ type: 'Alarms' as const, id }))));
   };
   owned.add(
     api.onAlarm((event) => {

@@ -1,4 +1,4 @@
-import type { Alarm, AlarmOptions, AlarmQuery, AlarmStatus, AlarmStep, SaveAlarmInput } from '../../../shared/domain/alarm';
+import type { AddAlarmStepInput, Alarm, AlarmOptions, AlarmQuery, AlarmStatus, AlarmStep, SaveAlarmInput, SeatRole } from '../../../shared/domain/alarm';
 import type { Settings } from '../../../shared/domain/settings';
 import { consoleApi } from '../../api/consoleApiSlice';
 
@@ -19,6 +19,11 @@ export const alarmsApi = consoleApi.injectEndpoints({
       query: (id) => ({ method: 'acceptAlarm', input: { id } }),
       invalidatesTags: (_r, _e, id) => ['Alarms', { type: 'Alarms', id }],
     }),
+    addAlarmStep: build.mutation<{ alarm: Alarm; steps: AlarmStep[] }, AddAlarmStepInput>({
+      query: (input) => ({ method: 'addAlarmStep', input }),
+      invalidatesTags: (_r, _e, { id }) => ['Alarms', { type: 'Alarms', id }],
+    }),
+    saveSeatRole: build.mutation<Settings, SeatRole>({ query: (role) => ({ method: 'saveSeatRole', input: { role } }), invalidatesTags: ['Settings', 'Audit'] }),
     dismissAlarm: build.mutation<Alarm, { id: string; reason: string }>({
       query: (input) => ({ method: 'dismissAlarm', input }),
       invalidatesTags: (_r, _e, { id }) => ['Alarms', { type: 'Alarms', id }],
@@ -46,6 +51,8 @@ export const {
   useReadAlarmPictureQuery,
   useAcceptAlarmMutation,
   useDismissAlarmMutation,
+  useAddAlarmStepMutation,
+  useSaveSeatRoleMutation,
   useGetAlarmStatusQuery,
   useSaveAlarmInputMutation,
   useRemoveAlarmInputMutation,
