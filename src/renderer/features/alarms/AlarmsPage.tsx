@@ -5,6 +5,7 @@ import { ALARM_CATEGORIES, ALARM_KINDS, type Alarm, type AlarmCategory, type Ala
 import { DISTRICTS } from '../../../shared/domain/referenceData';
 import { localDateTime } from '../../../shared/localTime';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { useKeysetPages } from '../../app/useKeysetPages';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { AlarmDetail } from './AlarmDetail';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, STATE_COLORS, STATE_NAMES } from './alarmModel';
@@ -13,7 +14,6 @@ import { detailOpened, selectAlarmDetailId, selectPending } from './alarmsSlice'
 import { useChannelName } from './useChannelName';
 
 const PAGE = 50;
-const NO_ALARMS: Alarm[] = [];
 
 type Filters = Omit<AlarmQuery, 'limit' | 'before'>;
 
@@ -32,26 +32,12 @@ export function AlarmsPage() {
   const [filters, setFilters] = useState<Filters>({});
   const [text, setText] = useState('');
   const query: AlarmQuery = useMemo(() => ({ ...filters, ...(text.trim() ? { text: text.trim() } : {}), limit: PAGE }), [filters, text]);
-  const queryKey = JSON.stringify(query);
-  // Older pages belong to the filter they were loaded for: a new filter starts from its first page.
-  const [olderPages, setOlderPages] = useState<{ key: string; rows: Alarm[]; exhausted: boolean }>({ key: '', rows: [], exhausted: false });
-  const older = olderPages.key === queryKey ? olderPages.rows : NO_ALARMS;
-  const exhausted = olderPages.key === queryKey && olderPages.exhausted;
   const first = useListAlarmsQuery(query);
   const [fetchMore, more] = useLazyListAlarmsQuery();
-
-  const rows = useMemo(() => {
-    const head = first.data ?? [];
-    const seen = new Set(head.map((a) => a.id));
-    return [...head, ...older.filter((a) => !seen.has(a.id))];
-  }, [first.data, older]);
-
-  const loadMore = async (): Promise<void> => {
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    const page = await fetchMore({ ...query, before: { receivedAt: last.receivedAt, id: last.id } }).unwrap();
-    setOlderPages({ key: queryKey, rows: [...older, ...page], exhausted: page.length < PAGE });
-  };
+  // Older pages belong to the filter they were loaded for: a new filter starts from its first page.
+  const { rows, canLoadMore, loadMore } = useKeysetPages(query, PAGE, first.data, (last) =>
+    fetchMore({ ...query, before: { receivedAt: last.receivedAt, id: last.id } }).unwrap(),
+  );
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K] | undefined): void =>
     setFilters((f) => {
@@ -204,7 +190,7 @@ export function AlarmsPage() {
         rowClassName={(a) => (a.state === 'new' ? 'alarm-row--new' : '')}
         onRow={(a) => ({ onDoubleClick: () => dispatch(detailOpened(a.id)), 'data-alarm-id': a.id }) as React.HTMLAttributes<HTMLElement>}
         footer={() =>
-          rows.length >= PAGE && !exhausted ? (
+          canLoadMore ? (
             <Button loading={more.isFetching} onClick={() => void loadMore()} data-testid="alarm-more">
               加载更多
             </Button>

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/domain/event';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
+import { useKeysetPages } from '../../app/useKeysetPages';
 import { saveBase64 } from '../phone/saveFile';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { EventDetailDrawer } from './EventDetailDrawer';
@@ -25,7 +26,6 @@ import { ImportModal } from './ImportModal';
 import { ReportModal } from './ReportModal';
 
 const PAGE = 50;
-const NO_EVENTS: ConsoleEvent[] = [];
 const MIME: Record<EventFileFormat, string> = {
   csv: 'text/csv;charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -44,30 +44,16 @@ export function EventsPage() {
   const [text, setText] = useState('');
   const filter: EventFilter = useMemo(() => ({ ...filters, ...(text.trim() ? { text: text.trim() } : {}) }), [filters, text]);
   const query: EventQuery = useMemo(() => ({ ...filter, limit: PAGE }), [filter]);
-  const queryKey = JSON.stringify(query);
-  const [olderPages, setOlderPages] = useState<{ key: string; rows: ConsoleEvent[]; exhausted: boolean }>({ key: '', rows: [], exhausted: false });
-  const older = olderPages.key === queryKey ? olderPages.rows : NO_EVENTS;
-  const exhausted = olderPages.key === queryKey && olderPages.exhausted;
   const first = useListEventsQuery(query, { pollingInterval: 10_000 });
   const [fetchMore, more] = useLazyListEventsQuery();
+  const { rows, canLoadMore, loadMore } = useKeysetPages(query, PAGE, first.data, (last) =>
+    fetchMore({ ...query, before: { occurredAt: last.occurredAt, id: last.id } }).unwrap(),
+  );
   const [exportEvents, exportState] = useExportEventsMutation();
   const [detailId, setDetailId] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ event: ConsoleEvent | null } | null>(null);
   const [reporting, setReporting] = useState<ConsoleEvent | null>(null);
   const [importing, setImporting] = useState(false);
-
-  const rows = useMemo(() => {
-    const head = first.data ?? [];
-    const seen = new Set(head.map((e) => e.id));
-    return [...head, ...older.filter((e) => !seen.has(e.id))];
-  }, [first.data, older]);
-
-  const loadMore = async (): Promise<void> => {
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    const page = await fetchMore({ ...query, before: { occurredAt: last.occurredAt, id: last.id } }).unwrap();
-    setOlderPages({ key: queryKey, rows: [...older, ...page], exhausted: page.length < PAGE });
-  };
 
   const set = <K extends keyof EventFilter>(key: K, value: EventFilter[K] | undefined): void =>
     setFilters((f) => {
@@ -214,7 +200,7 @@ export function EventsPage() {
         scroll={{ y: 'calc(100vh - 210px)' }}
         onRow={(e) => ({ onDoubleClick: () => setDetailId(e.id), 'data-event-id': e.id }) as React.HTMLAttributes<HTMLElement>}
         footer={() =>
-          rows.length >= PAGE && !exhausted ? (
+          canLoadMore ? (
             <Button loading={more.isFetching} onClick={() => void loadMore()} data-testid="event-more">
               {t('events.more')}
             </Button>

@@ -5,6 +5,7 @@ import type { Dayjs } from 'dayjs';
 import { FINISHED_TASK_STATES, isTaskOverdue, TASK_STATES, type Task, type TaskOrder, type TaskQuery, type TaskState } from '../../../shared/domain/task';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
+import { useKeysetPages } from '../../app/useKeysetPages';
 import { useNow } from '../phone/useNow';
 import { TaskDetail } from './TaskDetail';
 import { TaskFormModal } from './TaskFormModal';
@@ -12,7 +13,6 @@ import { deadlineText, DUE_SOON_MS, levelKey, stateKey, TASK_LEVEL_COLORS, TASK_
 import { useLazyListTasksQuery, useListTasksQuery } from './tasksApi';
 
 const PAGE = 50;
-const NO_TASKS: Task[] = [];
 /** Countdowns and the overdue marks follow the clock at this pace; the list is fetched again as often (other seats). */
 const TICK_MS = 30_000;
 
@@ -39,27 +39,13 @@ export function TasksPage() {
     () => ({ ...filters, scope, order, ...(text.trim() ? { text: text.trim() } : {}), limit: PAGE }),
     [filters, scope, order, text],
   );
-  const queryKey = JSON.stringify(query);
-  const [olderPages, setOlderPages] = useState<{ key: string; rows: Task[]; exhausted: boolean }>({ key: '', rows: [], exhausted: false });
-  const older = olderPages.key === queryKey ? olderPages.rows : NO_TASKS;
-  const exhausted = olderPages.key === queryKey && olderPages.exhausted;
   const first = useListTasksQuery(query, { pollingInterval: TICK_MS });
   const [fetchMore, more] = useLazyListTasksQuery();
-
-  const rows = useMemo(() => {
-    const head = first.data ?? [];
-    const seen = new Set(head.map((x) => x.id));
-    return [...head, ...older.filter((x) => !seen.has(x.id))];
-  }, [first.data, older]);
+  const { rows, canLoadMore, loadMore } = useKeysetPages(query, PAGE, first.data, (last) =>
+    fetchMore({ ...query, after: { key: order === 'deadline' ? last.deadline : last.createdAt, id: last.id } }).unwrap(),
+  );
   const overdueCount = rows.filter((x) => isTaskOverdue(x, now)).length;
   const senders = useMemo(() => [...new Set(rows.map((x) => x.sender))].map((s) => ({ value: s })), [rows]);
-
-  const loadMore = async (): Promise<void> => {
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    const page = await fetchMore({ ...query, after: { key: order === 'deadline' ? last.deadline : last.createdAt, id: last.id } }).unwrap();
-    setOlderPages({ key: queryKey, rows: [...older, ...page], exhausted: page.length < PAGE });
-  };
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K] | undefined): void =>
     setFilters((f) => {
@@ -226,7 +212,7 @@ export function TasksPage() {
         rowClassName={(x) => (isTaskOverdue(x, now) ? 'task-row--overdue' : '')}
         onRow={(x) => ({ onDoubleClick: () => setDetailId(x.id), 'data-task-id': x.id }) as React.HTMLAttributes<HTMLElement>}
         footer={() =>
-          rows.length >= PAGE && !exhausted ? (
+          canLoadMore ? (
             <Button loading={more.isFetching} onClick={() => void loadMore()} data-testid="task-more">
               {t('tasks.more')}
             </Button>
