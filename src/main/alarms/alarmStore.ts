@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { z } from 'zod';
 import { ConsoleError } from '../../shared/contract/rpc';
 import {
   ALARM_KINDS,
@@ -18,6 +17,8 @@ import {
   type SeatRole,
 } from '../../shared/domain/alarm';
 import { checkTime } from '../services/mediaLibrary';
+import { checkActorName, parseRequest } from '../services/badRequest';
+import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import type { RecordSink } from '../sync/recordSink';
 import { readSeatId } from '../sync/seat';
@@ -113,7 +114,8 @@ const SELECT = 'SELECT a.rowid AS rowid, a.* FROM alarms a';
  * reason), each step appended to `alarm_steps` in the transaction that changes the alarm.
  */
 export class AlarmStore {
-  private readonly statements = new Map<string, Statement>();
+  /** Statements are prepared once per store (ingest runs them per alarm in bursts). */
+  private readonly stmt: (sql: string) => Statement;
   private readonly sync: AlarmSyncOptions | null;
   /** This console's seat (steps taken here carry it). */
   readonly seatId: string;
@@ -125,6 +127,7 @@ export class AlarmStore {
     /** This seat's role now (the settings), stamped on the steps taken here. */
     private readonly role: () => SeatRole | null = () => null,
   ) {
+    this.stmt = statementCache(db);
     this.sync = sync;
     this.seatId = readSeatId(db);
   }
@@ -160,9 +163,7 @@ export class AlarmStore {
    * `before` is the last alarm of the previous page.
    */
   list(query: AlarmQuery): Alarm[] {
-    const parsed = alarmQuerySchema.safeParse(query);
-    if (!parsed.success) throw new ConsoleError('bad-request', `报警查询条件无效：${describeIssue(parsed.error)}`);
-    const q = parsed.data;
+    const q = parseRequest(alarmQuerySchema, query, '报警查询条件');
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: q.limit };
     // Equality filters, most selective first: the first one present picks the (column, received_at) index, the others
@@ -498,16 +499,6 @@ export class AlarmStore {
     if (!row) throw new ConsoleError('not-found', `报警不存在: ${id}`);
     return row;
   }
-
-  /** Statements are prepared once per store (ingest runs them per alarm in bursts). */
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 }
 
 /** What the operator reads for the alarm's kind: ours for a known code, else the source's name, else its code. */
@@ -526,24 +517,11 @@ function pickInput(alarm: Alarm): AlarmInput {
 }
 
 function parseInput(input: AlarmInput, which = ''): AlarmInput {
-  const parsed = alarmInputSchema.safeParse(input);
-  if (!parsed.success) throw new ConsoleError('bad-request', `报警数据${which}无效：${describeIssue(parsed.error)}`);
-  return parsed.data;
-}
-
-/** The first problem by field name and rule, never the value (a push may carry anything). */
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return '格式不符';
-  const field = issue.path.map(String).join('.');
-  return field ? `${field}（${issue.message}）` : issue.message;
+  return parseRequest(alarmInputSchema, input, `报警数据${which}`);
 }
 
 function checkActor(actor: string): string {
-  const who = typeof actor === 'string' ? actor.trim() : '';
-  if (!who) throw new ConsoleError('bad-request', '处理人不能为空');
-  if (who.length > MAX_ACTOR) throw new ConsoleError('bad-request', `处理人不能超过 ${MAX_ACTOR} 个字符`);
-  return who;
+  return checkActorName(actor, '处理人', MAX_ACTOR);
 }
 
 function handledConflict(row: AlarmRow): ConsoleError {

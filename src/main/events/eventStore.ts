@@ -24,6 +24,7 @@ import {
   type EventType,
 } from '../../shared/domain/event';
 import { indexTerms, queryTerms } from '../alarms/cjkTerms';
+import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import { NO_SYNC, type RecordApplier, type RecordSink, type SyncRecord } from '../sync/recordSink';
 
@@ -77,7 +78,7 @@ const MAX_NOTE = 500;
  * their history row is always kept.
  */
 export class EventStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
   private readonly seatId: string;
   private readonly sink: RecordSink;
   private readonly now: () => number;
@@ -86,6 +87,7 @@ export class EventStore {
     private readonly db: Db,
     options: EventStoreOptions,
   ) {
+    this.stmt = statementCache(db);
     this.seatId = options.seatId;
     this.sink = options.sink ?? NO_SYNC;
     this.now = options.now ?? Date.now;
@@ -391,15 +393,6 @@ export class EventStore {
       closedAt: r.closed_at,
       closedBy: r.closed_by,
     };
-  }
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 }
 

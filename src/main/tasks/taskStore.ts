@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { z } from 'zod';
 import { ConsoleError } from '../../shared/contract/rpc';
 import {
   createTaskInputSchema,
@@ -24,6 +23,8 @@ import {
   type UpdateTaskInput,
 } from '../../shared/domain/task';
 import { indexTerms, queryTerms } from '../alarms/cjkTerms';
+import { checkActorName, describeIssue, parseRequest } from '../services/badRequest';
+import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import { NO_SYNC, type RecordSink, type SyncRecord } from '../sync/recordSink';
 
@@ -101,7 +102,7 @@ export type TaskStoreOptions = {
  * change id), the task itself taken only when the change is newer by (updatedAt, seatId), its history row always.
  */
 export class TaskStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
   private readonly seatId: string;
   private readonly sink: RecordSink;
   private readonly now: () => number;
@@ -110,6 +111,7 @@ export class TaskStore {
     private readonly db: Db,
     options: TaskStoreOptions,
   ) {
+    this.stmt = statementCache(db);
     this.seatId = options.seatId;
     this.sink = options.sink ?? NO_SYNC;
     this.now = options.now ?? Date.now;
@@ -117,7 +119,7 @@ export class TaskStore {
 
   /** A new task, 待接收. A repeated id (a retried request) returns the stored task unchanged. */
   create(input: CreateTaskInput, actor: string): Task {
-    const v = parse(createTaskInputSchema, input, '任务内容');
+    const v = parseRequest(createTaskInputSchema, input, '任务内容');
     const who = checkActor(actor);
     return this.db.transaction(() => {
       if (v.id) {
@@ -151,7 +153,7 @@ export class TaskStore {
 
   /** Changes the given fields of a task not yet done or cancelled; nothing different is no change (no history row). */
   update(input: UpdateTaskInput, actor: string): Task {
-    const v = parse(updateTaskInputSchema, input, '任务修改');
+    const v = parseRequest(updateTaskInputSchema, input, '任务修改');
     const who = checkActor(actor);
     return this.db.transaction(() => {
       const before = this.getTask(v.id);
@@ -177,7 +179,7 @@ export class TaskStore {
 
   /** 接收, 开始处理, 完成, 退回, 撤销: only from the states the transition leaves from; the note becomes the feedback. */
   transition(input: TransitionTaskInput, actor: string): Task {
-    const v = parse(transitionTaskInputSchema, input, '任务操作');
+    const v = parseRequest(transitionTaskInputSchema, input, '任务操作');
     const who = checkActor(actor);
     return this.db.transaction(() => {
       const before = this.getTask(v.id);
@@ -205,7 +207,7 @@ export class TaskStore {
    * mine = sent by them or addressed to them (by name, or to this seat); overdue is decided at `now`.
    */
   list(query: TaskQuery, me: string, now = this.now()): Task[] {
-    const q = parse(taskQuerySchema, query, '任务查询条件');
+    const q = parseRequest(taskQuerySchema, query, '任务查询条件');
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: q.limit };
     const add = (clause: string, values: Record<string, string | number>) => {
@@ -346,15 +348,6 @@ export class TaskStore {
       after: JSON.stringify(p.task),
     });
   }
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 }
 
 /** Last writer wins: the later updatedAt, then the greater seat id (the same answer on every seat). */
@@ -374,23 +367,7 @@ function note(text: string | undefined): string | null {
 }
 
 function checkActor(actor: string): string {
-  const who = typeof actor === 'string' ? actor.trim() : '';
-  if (!who) throw new ConsoleError('bad-request', '操作人不能为空');
-  if (who.length > MAX_ACTOR) throw new ConsoleError('bad-request', `操作人不能超过 ${MAX_ACTOR} 个字符`);
-  return who;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ConsoleError('bad-request', `${what}无效：${describeIssue(parsed.error)}`);
-  return parsed.data;
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return '格式不符';
-  const field = issue.path.map(String).join('.');
-  return field ? `${field}（${issue.message}）` : issue.message;
+  return checkActorName(actor, '操作人', MAX_ACTOR);
 }
 
 function toTask(r: TaskRow): Task {
