@@ -18,6 +18,7 @@ import {
 } from '../../shared/domain/alarm';
 import { checkTime } from '../services/mediaLibrary';
 import { checkActorName, parseRequest } from '../services/badRequest';
+import { SqlConditions } from '../services/sqlConditions';
 import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import type { RecordSink } from '../sync/recordSink';
@@ -164,50 +165,28 @@ export class AlarmStore {
    */
   list(query: AlarmQuery): Alarm[] {
     const q = parseRequest(alarmQuerySchema, query, '报警查询条件');
-    const where: string[] = [];
-    const params: Record<string, string | number> = { limit: q.limit };
+    const conditions = new SqlConditions({ limit: q.limit });
     // Equality filters, most selective first: the first one present picks the (column, received_at) index, the others
-    // are checked on its rows (a unary + keeps the planner, which has no statistics, from choosing a broader one).
-    let indexed = false;
-    const equal = (column: string, name: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${indexed ? '+' : ''}a.${column} = @${name}`);
-      params[name] = value;
-      indexed = true;
-    };
-    equal('mine_id', 'mineId', q.mineId);
-    equal('county', 'county', q.county);
-    equal('kind', 'kind', q.kind);
-    equal('state', 'state', q.state);
-    equal('category', 'category', q.category);
-    if (q.minLevel !== undefined) {
-      where.push('a.level >= @minLevel');
-      params.minLevel = q.minLevel;
-    }
-    if (q.from !== undefined) {
-      where.push('a.received_at >= @from');
-      params.from = q.from;
-    }
-    if (q.to !== undefined) {
-      where.push('a.received_at < @to');
-      params.to = q.to;
-    }
-    if (q.before) {
-      // The range on received_at alone lets every (x, received_at) index seek; the OR settles ties by id.
-      where.push('a.received_at <= @beforeAt AND (a.received_at < @beforeAt OR a.id < @beforeId)');
-      params.beforeAt = q.before.receivedAt;
-      params.beforeId = q.before.id;
-    }
+    // are checked on its rows.
+    conditions.equal('a.mine_id', 'mineId', q.mineId);
+    conditions.equal('a.county', 'county', q.county);
+    conditions.equal('a.kind', 'kind', q.kind);
+    conditions.equal('a.state', 'state', q.state);
+    conditions.equal('a.category', 'category', q.category);
+    if (q.minLevel !== undefined) conditions.add('a.level >= @minLevel', { minLevel: q.minLevel });
+    conditions.timeWindow('a.received_at', q.from, q.to);
+    if (q.before) conditions.before('a.received_at', 'a.id', q.before.receivedAt, q.before.id);
+    const { params } = conditions;
     const order = 'ORDER BY a.received_at DESC, a.id DESC LIMIT @limit';
     const text = q.text?.trim();
     if (!text) {
-      const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`;
+      const sql = `${SELECT} ${conditions.where()} ${order}`;
       return (this.stmt(sql).all(params) as AlarmRow[]).map(toAlarm);
     }
     const match = queryTerms(text);
     // Punctuation only: nothing can match it.
     if (match === null) return [];
-    const filters = where.map((w) => ` AND ${w}`).join('');
+    const filters = conditions.clauses.map((w) => ` AND ${w}`).join('');
     // The newest-inserted matches first: FTS5 reads a term's rowids backwards without gathering them all.
     const recent = this.stmt(`SELECT rowid FROM alarms_fts WHERE alarms_fts MATCH @match ORDER BY rowid DESC LIMIT ${TEXT_SCAN + 1}`)
       .pluck()
@@ -233,14 +212,10 @@ export class AlarmStore {
 
   /** Whether an alarm stored before rowid `below` sorts after `last` (and before `before`, when paging). */
   private olderReceivedLater(last: Alarm, below: number, before: AlarmQuery['before']): boolean {
-    const params: Record<string, string | number> = { at: last.receivedAt, id: last.id, below };
-    let sql = 'SELECT 1 FROM alarms a WHERE a.received_at >= @at AND (a.received_at > @at OR a.id > @id) AND +a.rowid < @below';
-    if (before) {
-      sql += ' AND a.received_at <= @beforeAt AND (a.received_at < @beforeAt OR a.id < @beforeId)';
-      params.beforeAt = before.receivedAt;
-      params.beforeId = before.id;
-    }
-    return this.stmt(`${sql} LIMIT 1`).get(params) !== undefined;
+    const conditions = new SqlConditions({ at: last.receivedAt, id: last.id, below });
+    conditions.add('a.received_at >= @at AND (a.received_at > @at OR a.id > @id) AND +a.rowid < @below');
+    if (before) conditions.before('a.received_at', 'a.id', before.receivedAt, before.id);
+    return this.stmt(`SELECT 1 FROM alarms a ${conditions.where()} LIMIT 1`).get(conditions.params) !== undefined;
   }
 
   count(): number {

@@ -24,6 +24,7 @@ import {
   type EventType,
 } from '../../shared/domain/event';
 import { indexTerms, queryTerms } from '../alarms/cjkTerms';
+import { SqlConditions } from '../services/sqlConditions';
 import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import { NO_SYNC, type RecordApplier, type RecordSink, type SyncRecord } from '../sync/recordSink';
@@ -219,45 +220,22 @@ export class EventStore {
   };
 
   private select(filter: EventFilter, before: EventQuery['before'], limit: number): ConsoleEvent[] {
-    const where: string[] = [];
-    const params: Record<string, string | number> = { limit };
-    let indexed = false;
-    // The first equality filter present picks its (column, occurred_at) index; a unary + keeps the others off it.
-    const equal = (column: string, name: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${indexed ? '+' : ''}e.${column} = @${name}`);
-      params[name] = value;
-      indexed = true;
-    };
-    equal('mine_id', 'mineId', filter.mineId);
-    equal('type', 'type', filter.type);
-    equal('state', 'state', filter.state);
-    if (filter.minLevel !== undefined) {
-      where.push('e.level >= @minLevel');
-      params.minLevel = filter.minLevel;
-    }
-    if (filter.from !== undefined) {
-      where.push('e.occurred_at >= @from');
-      params.from = filter.from;
-    }
-    if (filter.to !== undefined) {
-      where.push('e.occurred_at < @to');
-      params.to = filter.to;
-    }
-    if (before) {
-      where.push('e.occurred_at <= @beforeAt AND (e.occurred_at < @beforeAt OR e.id < @beforeId)');
-      params.beforeAt = before.occurredAt;
-      params.beforeId = before.id;
-    }
+    const conditions = new SqlConditions({ limit });
+    // The first equality filter present picks its (column, occurred_at) index.
+    conditions.equal('e.mine_id', 'mineId', filter.mineId);
+    conditions.equal('e.type', 'type', filter.type);
+    conditions.equal('e.state', 'state', filter.state);
+    if (filter.minLevel !== undefined) conditions.add('e.level >= @minLevel', { minLevel: filter.minLevel });
+    conditions.timeWindow('e.occurred_at', filter.from, filter.to);
+    if (before) conditions.before('e.occurred_at', 'e.id', before.occurredAt, before.id);
     const text = filter.text?.trim();
     if (text) {
       const match = queryTerms(text);
       if (match === null) return [];
-      where.push('e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH @match)');
-      params.match = match;
+      conditions.add('e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH @match)', { match });
     }
-    const sql = `SELECT e.* FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`;
-    const rows = this.stmt(sql).all(params) as EventRow[];
+    const sql = `SELECT e.* FROM events e ${conditions.where()} ORDER BY e.occurred_at DESC, e.id DESC LIMIT @limit`;
+    const rows = this.stmt(sql).all(conditions.params) as EventRow[];
     const links = this.linksOf(rows.map((r) => r.id));
     return rows.map((r) => this.toEvent(r, links.get(r.id) ?? []));
   }

@@ -24,6 +24,7 @@ import {
 } from '../../shared/domain/task';
 import { indexTerms, queryTerms } from '../alarms/cjkTerms';
 import { checkActorName, describeIssue, parseRequest } from '../services/badRequest';
+import { SqlConditions } from '../services/sqlConditions';
 import { statementCache } from '../services/statementCache';
 import type { Db } from '../services/store';
 import { NO_SYNC, type RecordSink, type SyncRecord } from '../sync/recordSink';
@@ -208,33 +209,28 @@ export class TaskStore {
    */
   list(query: TaskQuery, me: string, now = this.now()): Task[] {
     const q = parseRequest(taskQuerySchema, query, '任务查询条件');
-    const where: string[] = [];
-    const params: Record<string, string | number> = { limit: q.limit };
-    const add = (clause: string, values: Record<string, string | number>) => {
-      where.push(clause);
-      Object.assign(params, values);
-    };
-    if (q.scope === 'sent') add('t.sender = @me', { me });
-    if (q.scope === 'mine') add("(t.sender = @me OR t.receiver_name = @me OR (t.receiver_kind = 'seat' AND t.receiver_id = @seat))", { me, seat: this.seatId });
-    if (q.state !== undefined) add('t.state = @state', { state: q.state });
-    if (q.level !== undefined) add('t.level = @level', { level: q.level });
-    if (q.sender !== undefined && q.sender.trim()) add('t.sender = @sender', { sender: q.sender.trim() });
-    if (q.mineId !== undefined) add('t.mine_id = @mineId', { mineId: q.mineId });
-    if (q.createdFrom !== undefined) add('t.created_at >= @createdFrom', { createdFrom: q.createdFrom });
-    if (q.createdTo !== undefined) add('t.created_at < @createdTo', { createdTo: q.createdTo });
-    if (q.deadlineFrom !== undefined) add('t.deadline >= @deadlineFrom', { deadlineFrom: q.deadlineFrom });
-    if (q.deadlineTo !== undefined) add('t.deadline < @deadlineTo', { deadlineTo: q.deadlineTo });
-    if (q.overdueOnly) add(`t.state NOT IN (${FINISHED_TASK_STATES.map((s) => `'${s}'`).join(', ')}) AND t.deadline < @now`, { now });
+    const conditions = new SqlConditions({ limit: q.limit });
+    if (q.scope === 'sent') conditions.add('t.sender = @me', { me });
+    if (q.scope === 'mine') conditions.add("(t.sender = @me OR t.receiver_name = @me OR (t.receiver_kind = 'seat' AND t.receiver_id = @seat))", { me, seat: this.seatId });
+    if (q.state !== undefined) conditions.add('t.state = @state', { state: q.state });
+    if (q.level !== undefined) conditions.add('t.level = @level', { level: q.level });
+    if (q.sender !== undefined && q.sender.trim()) conditions.add('t.sender = @sender', { sender: q.sender.trim() });
+    if (q.mineId !== undefined) conditions.add('t.mine_id = @mineId', { mineId: q.mineId });
+    if (q.createdFrom !== undefined) conditions.add('t.created_at >= @createdFrom', { createdFrom: q.createdFrom });
+    if (q.createdTo !== undefined) conditions.add('t.created_at < @createdTo', { createdTo: q.createdTo });
+    if (q.deadlineFrom !== undefined) conditions.add('t.deadline >= @deadlineFrom', { deadlineFrom: q.deadlineFrom });
+    if (q.deadlineTo !== undefined) conditions.add('t.deadline < @deadlineTo', { deadlineTo: q.deadlineTo });
+    if (q.overdueOnly) conditions.add(`t.state NOT IN (${FINISHED_TASK_STATES.map((s) => `'${s}'`).join(', ')}) AND t.deadline < @now`, { now });
     const text = q.text?.trim();
     if (text) {
       const match = queryTerms(text);
       // Punctuation only: nothing can match it.
       if (match === null) return [];
-      add('t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)', { match });
+      conditions.add('t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)', { match });
     }
     const byDeadline = q.order === 'deadline';
     if (q.after) {
-      add(
+      conditions.add(
         byDeadline
           ? 't.deadline >= @afterKey AND (t.deadline > @afterKey OR t.id > @afterId)'
           : 't.created_at <= @afterKey AND (t.created_at < @afterKey OR t.id < @afterId)',
@@ -242,8 +238,8 @@ export class TaskStore {
       );
     }
     const order = byDeadline ? 'ORDER BY t.deadline, t.id' : 'ORDER BY t.created_at DESC, t.id DESC';
-    const sql = `SELECT t.* FROM tasks t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT @limit`;
-    return (this.stmt(sql).all(params) as TaskRow[]).map(toTask);
+    const sql = `SELECT t.* FROM tasks t ${conditions.where()} ${order} LIMIT @limit`;
+    return (this.stmt(sql).all(conditions.params) as TaskRow[]).map(toTask);
   }
 
   count(): number {
