@@ -1,6 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { alarmMappingSchema, type AlarmInputConfig, type AlarmMapping } from '../../shared/domain/alarm';
@@ -10,55 +7,33 @@ import type { AlarmIntake } from './alarmIntake';
 import { AlarmInputs } from './alarmInputs';
 import { mapPush } from './fieldMapping';
 import { HikvisionAlarmInput, hikvisionEventDest, type HikvisionEventSource } from './hikvisionAlarmInput';
+import { APP_KEY, APP_SECRET, sendJson, startFakeArtemis } from '../connectors/hikvision/fakeArtemis.testkit';
+import type { LoopbackListener } from '../services/loopbackServer';
 
-const APP_KEY = '24747926';
-const APP_SECRET = 'mcsioUGkT5GRMZTvjwA1';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 type Seen = { path: string; body: Record<string, unknown> };
-let server: Server;
+let gateway: LoopbackListener;
 let origin: string;
 const seen: Seen[] = [];
 /** Answers of the fake artemis gateway, in turn (the last one repeats). */
 let answers: { status?: number; body: unknown }[] = [];
-
-/** The gateway's check of X-Ca-Signature (independent of artemisSign.ts). */
-function signed(req: IncomingMessage): boolean {
-  const h = (n: string) => {
-    const v = req.headers[n];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const names = (h('x-ca-signature-headers') ?? '').split(',').filter(Boolean).sort();
-  const lines = [req.method ?? ''];
-  for (const std of ['accept', 'content-md5', 'content-type', 'date']) if (h(std) !== undefined) lines.push(h(std)!);
-  for (const n of names) lines.push(`${n}:${h(n) ?? ''}`);
-  lines.push(req.url ?? '');
-  return h('x-ca-key') === APP_KEY && createHmac('sha256', APP_SECRET).update(lines.join('\n')).digest('base64') === h('x-ca-signature');
-}
 
 /** Recorded real-shaped artemis answers of eventService (ISC 1.4: data null). */
 const RECORDED_OK = { body: { code: '0', msg: 'success', data: null } };
 const RECORDED_REFUSED = { body: { code: '0x00072001', msg: '事件类型不存在', data: null } };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      seen.push({ path: req.url ?? '', body: JSON.parse(raw || '{}') as Record<string, unknown> });
-      const reply: { status?: number; body: unknown } = !signed(req) ? { status: 401, body: { code: '0x02401003', msg: 'signature not match' } } : answers.length > 1 ? answers.shift()! : (answers[0] ?? RECORDED_OK);
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json;charset=UTF-8' });
-      res.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await startFakeArtemis(
+    (_req, res) => {
+      const reply: { status?: number; body: unknown } = answers.length > 1 ? answers.shift()! : (answers[0] ?? RECORDED_OK);
+      sendJson(res, reply.status ?? 200, reply.body);
+    },
+    ({ path, body }) => seen.push({ path, body }),
+  );
+  origin = gateway.origin;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+afterAll(() => gateway.close());
 
 const disposables: { dispose(): unknown }[] = [];
 afterEach(async () => {

@@ -1,5 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +16,9 @@ import {
   previewUrl,
   type ArtemisPtzRequest,
 } from './artemisCatalogue';
+import type { LoopbackListener } from '../../services/loopbackServer';
+import { APP_KEY, APP_SECRET, sendJson, startFakeArtemis } from './fakeArtemis.testkit';
 
-const APP_KEY = '24747926';
-const APP_SECRET = 'mcsioUGkT5GRMZTvjwA1';
 
 /** One camera as ISC 1.x returns it from /api/resource/v1/cameras (numbers as strings, many extra fields). */
 function recordedCamera(i: number): Record<string, unknown> {
@@ -52,64 +51,27 @@ const CAMERAS = Array.from({ length: 2500 }, (_, i) => recordedCamera(i));
 
 type Handler = (path: string, body: Record<string, unknown>, res: ServerResponse) => void;
 
-/** Verifies the signature the way the gateway does, from the raw request headers (independent of artemisSign.ts). */
-function signatureOk(req: IncomingMessage, rawBody: string): boolean {
-  const h = (name: string): string | undefined => {
-    const v = req.headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const names = (h('x-ca-signature-headers') ?? '').split(',').filter(Boolean).sort();
-  if (!names.includes('x-ca-key') || h('x-ca-key') !== APP_KEY) return false;
-  const md5 = h('content-md5');
-  if (md5 !== undefined && md5 !== createHash('md5').update(rawBody).digest('base64')) return false;
-  const lines = [req.method ?? ''];
-  for (const std of ['accept', 'content-md5', 'content-type', 'date']) {
-    const v = h(std);
-    if (v !== undefined) lines.push(v);
-  }
-  for (const n of names) lines.push(`${n}:${h(n) ?? ''}`);
-  lines.push(req.url ?? '');
-  const expected = createHmac('sha256', APP_SECRET).update(lines.join('\n')).digest('base64');
-  return expected === h('x-ca-signature');
-}
-
-let server: Server;
+let gateway: LoopbackListener;
 let origin: string;
 let handler: Handler;
 const seen: { path: string; body: Record<string, unknown>; headers: IncomingMessage['headers'] }[] = [];
 
-function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' });
-  res.end(JSON.stringify(value));
-}
-
 const pagingHandler: Handler = (path, body, res) => {
-  if (path !== '/artemis/api/resource/v1/cameras') return json(res, 404, { code: '0x02404001', msg: 'api not found' });
+  if (path !== '/artemis/api/resource/v1/cameras') return sendJson(res, 404, { code: '0x02404001', msg: 'api not found' });
   const pageNo = Number(body.pageNo);
   const pageSize = Number(body.pageSize);
   const list = CAMERAS.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-  json(res, 200, { code: '0', msg: 'success', data: { total: CAMERAS.length, pageNo, pageSize, list } });
+  sendJson(res, 200, { code: '0', msg: 'success', data: { total: CAMERAS.length, pageNo, pageSize, list } });
 };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      seen.push({ path: req.url ?? '', body, headers: req.headers });
-      if (!signatureOk(req, raw)) return json(res, 401, { code: '0x02401003', msg: 'signature not match' });
-      handler(req.url ?? '', body, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await startFakeArtemis(
+    ({ path, body }, res) => handler(path, body, res),
+    (req) => seen.push(req),
+  );
+  origin = gateway.origin;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => gateway.close());
 afterEach(() => {
   seen.length = 0;
 });
@@ -173,7 +135,7 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
 
   it('stops when the server repeats a page instead of looping', async () => {
     handler = (_path, body, res) =>
-      json(res, 200, { code: '0', msg: 'success', data: { total: 2500, pageNo: body.pageNo, pageSize: 1000, list: CAMERAS.slice(0, 1000) } });
+      sendJson(res, 200, { code: '0', msg: 'success', data: { total: 2500, pageNo: body.pageNo, pageSize: 1000, list: CAMERAS.slice(0, 1000) } });
     const err = await failure(fetchAllCameras(client(), { pageSize: 1000 }));
     expect(err.code).toBe('internal');
     expect(err.message).toContain('第 2 页与之前的页重复');
@@ -189,12 +151,12 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
 
   it('ends on an empty page even when total overstates the list', async () => {
     handler = (_path, body, res) =>
-      json(res, 200, { code: '0', msg: 'success', data: { total: '9999', pageNo: body.pageNo, pageSize: 1000, list: body.pageNo === 1 ? CAMERAS.slice(0, 7) : [] } });
+      sendJson(res, 200, { code: '0', msg: 'success', data: { total: '9999', pageNo: body.pageNo, pageSize: 1000, list: body.pageNo === 1 ? CAMERAS.slice(0, 7) : [] } });
     expect(await fetchAllCameras(client())).toHaveLength(7);
   });
 
   it('turns a non-"0" code into unavailable with the platform message', async () => {
-    handler = (_p, _b, res) => json(res, 200, { code: '0x00052102', msg: '资源不存在', data: null });
+    handler = (_p, _b, res) => sendJson(res, 200, { code: '0x00052102', msg: '资源不存在', data: null });
     const err = await failure(fetchAllCameras(client()));
     expect(err.code).toBe('unavailable');
     expect(err.message).toBe('海康平台拒绝请求 /api/resource/v1/cameras：0x00052102 资源不存在');
@@ -219,7 +181,7 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
     expect(err.code).toBe('internal');
     expect(err.message).toContain('海康平台的应答不是预期的 JSON');
 
-    handler = (_p, _b, res) => json(res, 200, { code: '0', msg: 'success', data: { total: 1, list: [{ cameraName: '无编号' }] } });
+    handler = (_p, _b, res) => sendJson(res, 200, { code: '0', msg: 'success', data: { total: 1, list: [{ cameraName: '无编号' }] } });
     err = await failure(fetchAllCameras(client()));
     expect(err.code).toBe('internal');
     expect(err.message).toContain('应答数据格式不符');
@@ -257,7 +219,7 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
   });
 
   it('treats a gateway auth code in an HTTP 200 reply as unauthorized too', async () => {
-    handler = (_p, _b, res) => json(res, 200, { code: '0x02401007', msg: 'appKey not exist' });
+    handler = (_p, _b, res) => sendJson(res, 200, { code: '0x02401007', msg: 'appKey not exist' });
     expect((await failure(fetchAllCameras(client()))).code).toBe('unauthorized');
   });
 
@@ -265,13 +227,13 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
     handler = (path, body, res) => {
       expect(path).toBe('/artemis/api/video/v2/cameras/previewURLs');
       expect(body).toEqual({ cameraIndexCode: 'cam1', streamType: 1, protocol: 'rtsp', transmode: 1 });
-      json(res, 200, { code: '0', msg: 'success', data: { url: 'rtsp://127.0.0.1:554/openUrl/abcDEF' } });
+      sendJson(res, 200, { code: '0', msg: 'success', data: { url: 'rtsp://127.0.0.1:554/openUrl/abcDEF' } });
     };
     expect(await previewUrl(client(), 'cam1', 'rtsp', 1)).toBe('rtsp://127.0.0.1:554/openUrl/abcDEF');
   });
 
   it('sends PTZ control requests', async () => {
-    handler = (_p, _b, res) => json(res, 200, { code: '0', msg: 'success', data: null });
+    handler = (_p, _b, res) => sendJson(res, 200, { code: '0', msg: 'success', data: null });
     const ptz = new ArtemisPtzController(artemisPtzSender(client()));
     await ptz.control('cam1', { op: 'move', pan: -0.5, tilt: 0, zoom: 0 });
     await ptz.control('cam1', { op: 'stop' });
@@ -287,7 +249,7 @@ describe('Hikvision artemis connector (recorded artemis responses)', () => {
   });
 
   it('passes the response schema through', async () => {
-    handler = (_p, _b, res) => json(res, 200, { code: 0, msg: 'success', data: { n: 3 } });
+    handler = (_p, _b, res) => sendJson(res, 200, { code: 0, msg: 'success', data: { n: 3 } });
     expect(await client().post('/api/x', {}, z.object({ n: z.number() }))).toEqual({ n: 3 });
   });
 });

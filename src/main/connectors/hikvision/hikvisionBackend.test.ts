@@ -1,37 +1,22 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared/contract/rpc';
 import { channelSchema } from '../../../shared/domain/catalogue';
 import { HikvisionBackend, toArtemisTime } from './hikvisionBackend';
+import type { LoopbackListener } from '../../services/loopbackServer';
+import { APP_KEY, APP_SECRET, sendJson, startFakeArtemis } from './fakeArtemis.testkit';
 
-const APP_KEY = '24747926';
-const APP_SECRET = 'mcsioUGkT5GRMZTvjwA1';
 const CAM_PTZ = 'a1b2c3d4e5f600000002';
 const CAM_FIXED = 'a1b2c3d4e5f600000001';
 
 type Reply = { status?: number; body: unknown };
 type Seen = { path: string; body: Record<string, unknown> };
-let server: Server;
+let gateway: LoopbackListener;
 let origin: string;
 let route: (path: string, body: Record<string, unknown>) => Reply | undefined = () => undefined;
 const seen: Seen[] = [];
 const backends: HikvisionBackend[] = [];
-
-/** The gateway's check of X-Ca-Signature (key, nonce, timestamp signed; independent of artemisSign.ts). */
-function signed(req: IncomingMessage): boolean {
-  const h = (n: string) => {
-    const v = req.headers[n];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const names = (h('x-ca-signature-headers') ?? '').split(',').filter(Boolean).sort();
-  const lines = [req.method ?? ''];
-  for (const std of ['accept', 'content-md5', 'content-type', 'date']) if (h(std) !== undefined) lines.push(h(std)!);
-  for (const n of names) lines.push(`${n}:${h(n) ?? ''}`);
-  lines.push(req.url ?? '');
-  return h('x-ca-key') === APP_KEY && createHmac('sha256', APP_SECRET).update(lines.join('\n')).digest('base64') === h('x-ca-signature');
-}
 
 const okData = (data: unknown): Reply => ({ body: { code: '0', msg: 'success', data } });
 
@@ -52,27 +37,16 @@ const defaults = (path: string, body: Record<string, unknown>): Reply | undefine
 };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-      seen.push({ path: req.url ?? '', body });
-      const reply: Reply = !signed(req)
-        ? { status: 401, body: { code: '0x02401003', msg: 'signature not match' } }
-        : (route(req.url ?? '', body) ?? defaults(req.url ?? '', body) ?? { status: 404, body: { code: '0x02404001', msg: 'api not found' } });
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json;charset=UTF-8' });
-      res.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  gateway = await startFakeArtemis(
+    ({ path, body }, res) => {
+      const reply = route(path, body) ?? defaults(path, body) ?? { status: 404, body: { code: '0x02404001', msg: 'api not found' } };
+      sendJson(res, reply.status ?? 200, reply.body);
+    },
+    ({ path, body }) => seen.push({ path, body }),
+  );
+  origin = gateway.origin;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
+afterAll(() => gateway.close());
 afterEach(() => {
   seen.length = 0;
   route = () => undefined;
