@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from '../../services/loopbackServer';
+import { md5Hex } from './wvpClient';
 
 /**
  * A local stand-in for a WVP-GB28181-pro server in tests: answers recorded, real-shaped responses on
@@ -12,6 +13,16 @@ export type FakeHandler = (req: FakeRequest) => FakeReply | undefined;
 export type FakeWvp = { url: string; requests: FakeRequest[]; close: () => Promise<void> };
 
 export const ok = (data: unknown): FakeReply => ({ body: { code: 0, msg: '成功', data } });
+
+/** The fake WVP's admin password (what the tests' backends log in with). */
+export const WVP_PASSWORD = 'Wvp@Secret#2026';
+/** WVP's answer to a wrong username or password. */
+export const LOGIN_REFUSED: FakeReply = { body: { code: 100, msg: '用户名或密码错误', data: null } };
+
+/** Whether a login request names admin with the MD5 of `password`, as WVP checks it. */
+export function loginAccepted(req: FakeRequest, password = WVP_PASSWORD): boolean {
+  return req.query.get('username') === 'admin' && req.query.get('password') === md5Hex(password);
+}
 
 export async function startFakeWvp(handler: FakeHandler): Promise<FakeWvp> {
   const requests: FakeRequest[] = [];

@@ -1,12 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alarmInputSchema } from '../../../shared/domain/alarm';
 import { WvpBackend } from './wvpBackend';
-import { md5Hex } from './wvpClient';
 import { classifyGbAlarm, levelOfGbPriority, parseWvpAlarm, wvpAlarmToPush } from './wvpAlarms';
-import { loginReply, ok, RECORDED_REAL_SHAPED_WVP_ALARMS, recordedRealShapedAlarmPage, startFakeWvp, type FakeWvp } from './fakeWvp.testkit';
+import {
+  LOGIN_REFUSED,
+  loginAccepted,
+  loginReply,
+  ok,
+  RECORDED_REAL_SHAPED_WVP_ALARMS,
+  recordedRealShapedAlarmPage,
+  startFakeWvp,
+  WVP_PASSWORD,
+  type FakeWvp,
+} from './fakeWvp.testkit';
 import { fromWvpTime } from './wvpTime';
 
-const PASSWORD = 'Wvp@Secret#2026';
 let server: FakeWvp | null = null;
 const backends: WvpBackend[] = [];
 afterEach(async () => {
@@ -18,7 +26,7 @@ afterEach(async () => {
 async function wvp(version: string, alarms: readonly unknown[] = RECORDED_REAL_SHAPED_WVP_ALARMS): Promise<FakeWvp> {
   server = await startFakeWvp((req) => {
     if (req.path === '/api/user/login') {
-      if (req.query.get('password') !== md5Hex(PASSWORD)) return { body: { code: 100, msg: '用户名或密码错误', data: null } };
+      if (!loginAccepted(req)) return LOGIN_REFUSED;
       return loginReply('tok');
     }
     if (req.path === '/api/server/system/configInfo') return ok({ serverPort: 18080, version: { version, GIT_BRANCH: 'master' } });
@@ -30,7 +38,7 @@ async function wvp(version: string, alarms: readonly unknown[] = RECORDED_REAL_S
 }
 
 function backend(url: string): WvpBackend {
-  const b = new WvpBackend({ id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url, username: 'admin' }, { password: () => PASSWORD, warn: () => undefined, timeoutMs: 2_000 });
+  const b = new WvpBackend({ id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url, username: 'admin' }, { password: () => WVP_PASSWORD, warn: () => undefined, timeoutMs: 2_000 });
   backends.push(b);
   return b;
 }

@@ -3,11 +3,10 @@ import { ConsoleError } from '../../../shared/contract/rpc';
 import { channelSchema } from '../../../shared/domain/catalogue';
 import { WvpBackend } from './wvpBackend';
 import { md5Hex } from './wvpClient';
-import { fakeJwt, loginReply, ok, startFakeWvp, type FakeReply, type FakeRequest, type FakeWvp } from './fakeWvp.testkit';
+import { fakeJwt, LOGIN_REFUSED, loginAccepted, loginReply, ok, startFakeWvp, WVP_PASSWORD, type FakeReply, type FakeRequest, type FakeWvp } from './fakeWvp.testkit';
 import { fromWvpTime, toWvpTime } from './wvpTime';
 import type { WvpBackendConfig } from '../../../shared/domain/settings';
 
-const PASSWORD = 'Wvp@Secret#2026';
 const D = '14040300111180000001';
 const C1 = '14040300001320000001';
 const C2 = '14040300001320000002';
@@ -71,7 +70,7 @@ async function wvp(opts: Options = {}): Promise<FakeWvp> {
   let issued = 0;
   server = await startFakeWvp((req) => {
     if (req.path === '/api/user/login') {
-      if (req.query.get('username') !== 'admin' || req.query.get('password') !== md5Hex(PASSWORD)) return { body: { code: 100, msg: '用户名或密码错误', data: null } };
+      if (!loginAccepted(req)) return LOGIN_REFUSED;
       return loginReply(tokens[Math.min(issued++, tokens.length - 1)]!);
     }
     if (!req.token || !(opts.valid ?? (() => true))(req.token)) return { status: 401, body: { code: 401, msg: '请登录后重新请求', data: null } };
@@ -93,7 +92,7 @@ async function wvp(opts: Options = {}): Promise<FakeWvp> {
   return server;
 }
 
-function backend(url: string, password: string | null = PASSWORD, extra: Partial<WvpBackendConfig> = {}): WvpBackend {
+function backend(url: string, password: string | null = WVP_PASSWORD, extra: Partial<WvpBackendConfig> = {}): WvpBackend {
   const warnings: string[] = [];
   const b = new WvpBackend(
     { id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url, username: 'admin', ...extra },
@@ -149,7 +148,7 @@ describe('WvpBackend (recorded real-shaped WVP responses)', () => {
     const s = await wvp({ extra: (req) => (req.path === '/api/device/query/devices' ? ok({ total: 1, list: [{ ...device, onLine: nvrOnline }] }) : undefined) });
     const b = new WvpBackend(
       { id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url: s.url, username: 'admin' },
-      { password: () => PASSWORD, warn: () => undefined, now: () => clock },
+      { password: () => WVP_PASSWORD, warn: () => undefined, now: () => clock },
     );
     backends.push(b);
     await b.fetchCatalogue();
