@@ -40,6 +40,11 @@ export class AlarmIntake {
     return this.takeMapped(mapped);
   }
 
+  /** The newest stored alarm time of a source (a polling input resumes there after a restart). */
+  latestOccurredAt(sourceId: string): number | null {
+    return this.deps.store.latestOccurredAt(sourceId);
+  }
+
   async takeMapped({ input, picture }: MappedPush): Promise<IntakeResult> {
     const link = this.deps.linker.link(input.deviceId);
     const linked: AlarmInput = { ...input, channelId: link.channelId };

@@ -218,6 +218,11 @@ export class AlarmStore {
     return this.stmt(`SELECT 1 FROM alarms a ${conditions.where()} LIMIT 1`).get(conditions.params) !== undefined;
   }
 
+  /** When the newest alarm of a source happened (its own clock), or null: where a polling input picks up after a restart. */
+  latestOccurredAt(sourceId: string): number | null {
+    return (this.stmt('SELECT MAX(occurred_at) FROM alarms WHERE source_id = ?').pluck().get(sourceId) as number | null) ?? null;
+  }
+
   count(): number {
     return this.stmt('SELECT COUNT(*) FROM alarms').pluck().get() as number;
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/alarm';
-import { parseWvpAlarm, type WvpAlarm } from '../connectors/wvp/wvpAlarms';
+import { MAX_WVP_ALARMS, parseWvpAlarm, type WvpAlarm } from '../connectors/wvp/wvpAlarms';
 import { RECORDED_REAL_SHAPED_WVP_ALARMS } from '../connectors/wvp/fakeWvp.testkit';
 import type { IntakeResult } from './alarmIntake';
 import type { MappedPush } from './fieldMapping';
@@ -10,10 +10,14 @@ const recorded: WvpAlarm[] = RECORDED_REAL_SHAPED_WVP_ALARMS.map((a) => parseWvp
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Stores like the AlarmStore: the first of (source, external id) wins, a repeat says so. */
-function fakeIntake(fail: () => boolean = () => false) {
+function fakeIntake(fail: () => boolean = () => false, latest: number | null = null) {
   const stored = new Map<string, MappedPush>();
   return {
     stored,
+    latestOccurredAt: (sourceId: string): number | null => {
+      const times = [...stored.values()].filter((p) => p.input.sourceId === sourceId).map((p) => p.input.occurredAt);
+      return times.length ? Math.max(...times) : latest;
+    },
     takeMapped: async (push: MappedPush): Promise<IntakeResult> => {
       if (fail()) throw new Error('SQLITE_FULL: database or disk is full');
       const key = `${push.input.sourceId}|${push.input.externalId}`;
@@ -97,6 +101,40 @@ describe('WvpAlarmInput (recorded real-shaped WVP alarms)', () => {
     await i.poll();
     expect(windows[1]![0]).toBe(windows[0]![0]);
     expect(i.status()).toMatchObject({ state: 'connected', received: 4 });
+  });
+
+  it('after a restart reads from the newest alarm it already stored (not only the last 10 minutes), at most a day back', async () => {
+    const clock = Date.parse('2026-11-24T04:05:00Z');
+    const windows: [number, number][] = [];
+    const source: WvpAlarmSource = { fetchAlarms: async (from, to) => (windows.push([from, to]), []) };
+    await input(source, fakeIntake(() => false, clock - 3 * 3600_000), () => clock).poll();
+    expect(windows[0]).toEqual([clock - 3 * 3600_000 - 60_000, clock]);
+    await input(source, fakeIntake(() => false, clock - 3 * 86_400_000), () => clock).poll();
+    expect(windows[1]).toEqual([clock - 86_400_000, clock]);
+  });
+
+  it('reads a window WVP cut at its limit again up to its oldest alarm, then goes on from the newest', async () => {
+    let clock = Date.parse('2026-11-24T04:05:00Z');
+    const start = clock - 10 * 60_000;
+    const windows: [number, number][] = [];
+    // WVP gives the newest first and stops at the limit: the first window's older alarms are not in its answer.
+    const many = (from: number, to: number, n: number): WvpAlarm[] =>
+      Array.from({ length: n }, (_, k) => ({ ...recorded[0]!, id: `cut-${from}-${k}`, time: to - k * 100 })).filter((a) => a.time! >= from);
+    const source: WvpAlarmSource = {
+      fetchAlarms: async (from, to) => {
+        windows.push([from, to]);
+        return windows.length === 1 ? many(from, to, MAX_WVP_ALARMS) : [];
+      },
+    };
+    const i = input(source, fakeIntake(), () => clock);
+    await i.poll();
+    const oldest = clock - (MAX_WVP_ALARMS - 1) * 100;
+    clock += 5_000;
+    await i.poll();
+    expect(windows[1]).toEqual([start, oldest + 60_000]);
+    clock += 5_000;
+    await i.poll();
+    expect(windows[2]).toEqual([windows[0]![1] - 60_000, clock]);
   });
 
   it('is offline while its backend is missing or not a WVP', async () => {

@@ -1,6 +1,6 @@
 import { Emitter, type Disposable } from '../../shared/lifecycle';
 import type { WvpAlarm } from '../connectors/wvp/wvpAlarms';
-import { wvpAlarmToPush } from '../connectors/wvp/wvpAlarms';
+import { MAX_WVP_ALARMS, wvpAlarmToPush } from '../connectors/wvp/wvpAlarms';
 import type { AlarmIntake } from './alarmIntake';
 import type { MappedPush } from './fieldMapping';
 import type { MqttInputLog, MqttInputState, MqttInputStatus } from './mqttInput';
@@ -14,7 +14,7 @@ export type WvpAlarmInputOptions = {
   pollSeconds: number;
   /** The running WVP backend of that id; null when it is missing, disabled or not a WVP. Asked at every poll. */
   backend: (backendId: string) => WvpAlarmSource | null;
-  intake: Pick<AlarmIntake, 'takeMapped'>;
+  intake: Pick<AlarmIntake, 'takeMapped' | 'latestOccurredAt'>;
   log: MqttInputLog;
   now?: () => number;
 };
@@ -30,7 +30,10 @@ const MAX_REMEMBERED_REFUSALS = 1000;
 
 /**
  * Alarms of a WVP-GB28181-pro backend: every `pollSeconds`, its alarm list over [end of the last good window − 60 s,
- * now] (the first: the last 10 minutes), each alarm handed to the intake in time order. Repeats of the overlap cost
+ * now] (the first: from the newest alarm of this source already stored, so a restart reads what came meanwhile — up
+ * to a day back — else the last 10 minutes), each alarm handed to the intake in time order. A window WVP cuts at
+ * MAX_WVP_ALARMS (it gives the newest first) is read again up to its oldest alarm until nothing is cut, then the
+ * polls go on from the newest. Repeats of the overlap cost
  * nothing: the store keeps the first of (source, external id). A failed poll (WVP down, storage failure) leaves the
  * window where it was, so the next poll reads the gap as well; the state says 'error' with the reason meanwhile.
  * Same outward shape as MqttAlarmInput: status(), onStatus, dispose().
@@ -45,6 +48,8 @@ export class WvpAlarmInput implements Disposable {
   private current: MqttInputStatus = { state: 'connecting', lastError: null, received: 0, refused: 0 };
   /** Where the next window starts: the first poll's start until a poll succeeds, then its end minus the overlap. */
   private from: number | null = null;
+  /** While a cut window is read again: where that older window ends, and where the polls go on afterwards. */
+  private backfill: { to: number; resumeFrom: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private disposed = false;
@@ -93,9 +98,13 @@ export class WvpAlarmInput implements Disposable {
       this.update({ state: 'offline', lastError: `视频平台 ${backendId} 不存在、未启用或不是 WVP 平台` });
       return;
     }
-    const to = this.now();
-    this.from ??= to - FIRST_WINDOW_MS;
-    const from = Math.max(to - MAX_WINDOW_MS, this.from);
+    const now = this.now();
+    if (this.from === null) {
+      const latest = this.opts.intake.latestOccurredAt(sourceId);
+      this.from = latest === null ? now - FIRST_WINDOW_MS : Math.min(now - FIRST_WINDOW_MS, latest - OVERLAP_MS);
+    }
+    const to = this.backfill?.to ?? now;
+    const from = Math.max(now - MAX_WINDOW_MS, this.from);
     let alarms: WvpAlarm[];
     try {
       alarms = await backend.fetchAlarms(from, to);
@@ -129,7 +138,15 @@ export class WvpAlarmInput implements Disposable {
         return this.failed('store', `报警保存失败：${errorText(err)}`, err);
       }
     }
-    this.from = to - OVERLAP_MS;
+    if (alarms.length >= MAX_WVP_ALARMS) {
+      // Cut: the older part of the window comes next, then the polls go on from where this one ended.
+      const oldest = alarms[0]?.time ?? to;
+      this.backfill = { to: Math.min(to, oldest + OVERLAP_MS), resumeFrom: Math.max(this.backfill?.resumeFrom ?? 0, to - OVERLAP_MS) };
+      log.warn({ sourceId, polled: alarms.length }, 'wvp alarm window cut at its limit; reading the older part next');
+    } else if (this.backfill) {
+      this.from = this.backfill.resumeFrom;
+      this.backfill = null;
+    } else this.from = to - OVERLAP_MS;
     if (received > 0) log.info({ sourceId, received, polled: alarms.length }, 'wvp alarms stored');
     this.update({ state: 'connected', lastError: null, received: this.current.received + received, refused: this.current.refused + refused });
   }

@@ -89,10 +89,15 @@ describe('event import', () => {
   it('reads back text an export neutralised as a formula, unchanged', async () => {
     const a = setup();
     const b = setup();
-    const e = a.store.create(fields({ description: '=1+1', cause: '-风机停运', measures: '+3 人下井' }), 'op');
-    const result = await importEvents(b.store, { data: await encodeEvents([e], 'csv'), format: 'csv', dryRun: false, actor: 'op', mines: MINES });
+    const e = a.store.create(fields({ description: '=1+1', cause: "-1+cmd|' /C calc'!A0", measures: '+3 人下井', casualties: '-2' }), 'op');
+    const data = await encodeEvents([e], 'csv');
+    // Everything a spreadsheet would run starts with an apostrophe; a plain number stays a number.
+    expect(data.toString('utf8')).toContain(`'-1+cmd|`);
+    expect(data.toString('utf8')).toContain(`'+3 人下井`);
+    expect(data.toString('utf8')).not.toContain(`'-2`);
+    const result = await importEvents(b.store, { data, format: 'csv', dryRun: false, actor: 'op', mines: MINES });
     expect(result.errors).toEqual([]);
-    expect(b.store.get(e.id)).toMatchObject({ description: '=1+1', cause: '-风机停运', measures: '+3 人下井' });
+    expect(b.store.get(e.id)).toMatchObject({ description: '=1+1', cause: "-1+cmd|' /C calc'!A0", measures: '+3 人下井', casualties: '-2' });
   });
 
   it('reports each bad row by its number, creates the valid ones, and writes nothing on a dry run', async () => {

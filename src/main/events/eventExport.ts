@@ -315,5 +315,6 @@ function parseTime(c: Cell): number {
 function csvSafe(v: string | number | null): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
-  return /^[=@\t\r]/.test(v) || /^[+-][^0-9]/.test(v) ? `'${v}` : v;
+  // `+`/`-` only pass as a plain number (coordinates, counts): `-1+cmd|…` or `+1+HYPERLINK(…)` would run.
+  return /^[=@\t\r]/.test(v) || (/^[+-]/.test(v) && !/^[+-]\d+(\.\d+)?$/.test(v)) ? `'${v}` : v;
 }

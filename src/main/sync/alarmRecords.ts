@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alarmSchema, alarmStepActionSchema, alarmStepDetailSchema, MAX_ALARM_PICTURE_BYTES, seatRoleSchema, type AlarmEvent } from '../../shared/domain/alarm';
-import type { AlarmPictures, StoredPicture } from '../alarms/alarmPictures';
+import { PictureRefused, type AlarmPictures, type StoredPicture } from '../alarms/alarmPictures';
 import type { AlarmStore } from '../alarms/alarmStore';
 import type { RecordApplier, SyncKind } from './recordSink';
 
@@ -53,8 +53,10 @@ export function alarmAppliers(deps: {
         try {
           stored = pictures.store(Buffer.from(picture.dataBase64, 'base64'), alarm.kindName ?? alarm.kind, alarm.receivedAt);
         } catch (err) {
-          // As with a push: a picture that cannot be kept never loses the alarm.
-          deps.warn({ alarmId: alarm.id, reason: err instanceof Error ? err.message : String(err) }, 'synced alarm kept without its picture');
+          // As with a push: a picture that is not one never loses the alarm. A disk that cannot take it (full, gone)
+          // is a failure to store: the record is not acknowledged and comes again.
+          if (!(err instanceof PictureRefused)) throw err;
+          deps.warn({ alarmId: alarm.id, reason: err.message }, 'synced alarm kept without its picture');
         }
       }
       let outcome: ReturnType<AlarmStore['applyRemoteAlarm']>;

@@ -33,7 +33,7 @@ export type WvpAlarm = {
 };
 
 /** At most this many alarms of one window (a long outage's backlog): the newest pages are read first by WVP. */
-const MAX_ALARMS = 5_000;
+export const MAX_WVP_ALARMS = 5_000;
 const PAGE = 200;
 
 function rec(v: unknown): Record<string, unknown> | null {
@@ -89,7 +89,7 @@ export async function fetchWvpAlarms(client: WvpClient, paths: WvpPaths, from: n
       async (page, count) => parsePage(await client.request(paths.alarms.path, { query: { ...window, page, count } }), 'WVP 报警列表'),
       parseWvpAlarm,
       (a) => a.id ?? `${a.deviceId}/${a.channelId ?? ''}/${a.timeText ?? ''}/${a.method}/${a.type ?? ''}`,
-      { pageSize: PAGE, maxItems: MAX_ALARMS, warn },
+      { pageSize: PAGE, maxItems: MAX_WVP_ALARMS, warn },
     );
   } catch (err) {
     if (err instanceof ConsoleError && err.code === 'not-found') {

@@ -7,12 +7,25 @@ import { useAcceptAlarmMutation, useDismissAlarmMutation } from './alarmsApi';
  * 接警 and 消警 for one alarm. 消警 asks for a reason: one of the usual ones or free text. Both are stored (with the
  * operator and time) before the buttons change; a conflict (another seat handled it first) says who did.
  */
-export function AlarmActions({ alarm, size = 'middle' }: { alarm: Alarm; size?: 'small' | 'middle' }) {
+export function AlarmActions({
+  alarm,
+  size = 'middle',
+  onReasonOpen,
+}: {
+  alarm: Alarm;
+  size?: 'small' | 'middle';
+  /** The 消警 reason opened or closed (the pop-up keeps its alarm while it is open). */
+  onReasonOpen?: (open: boolean) => void;
+}) {
   const { message } = App.useApp();
   const [accept, acceptState] = useAcceptAlarmMutation();
   const [dismiss, dismissState] = useDismissAlarmMutation();
-  const [open, setOpen] = useState(false);
+  const [open, setOpenState] = useState(false);
   const [reason, setReason] = useState('');
+  const setOpen = (next: boolean): void => {
+    setOpenState(next);
+    onReasonOpen?.(next);
+  };
 
   const fail = (result: { error?: unknown }): boolean => {
     if (!('error' in result) || !result.error) return false;

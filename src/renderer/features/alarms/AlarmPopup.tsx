@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Space, Tag, Typography } from 'antd';
 import type { Alarm } from '../../../shared/domain/alarm';
 import { CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
@@ -8,7 +8,7 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, skewText } from './alarmModel';
-import { detailOpened, popupClosed, popupShown, selectAlarmArrivals, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
+import { detailOpened, popupClosed, popupHeld, popupReleased, popupShown, selectAlarmArrivals, selectNewWhileHeld, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
 import { useChannelName } from './useChannelName';
 
 /**
@@ -21,19 +21,24 @@ export function AlarmPopup() {
   const alarm = useAppSelector(selectPopup);
   const pending = useAppSelector(selectPending);
   const chimes = useAppSelector(selectAlarmChimes);
+  const newWhileHeld = useAppSelector(selectNewWhileHeld);
   const arrivals = useAppSelector(selectAlarmArrivals);
   // Beside the alarm page's detail drawer, not over it.
   const besideDrawer = useAppSelector(selectAlarmDetailId) !== null && location.hash.startsWith('#/alarms');
   const channelName = useChannelName();
   // Keeps the settings (pop-up level, sound) loaded for the alarm feed.
   useGetSettingsQuery();
+  const reasonOpen = useRef(false);
   if (!alarm) return null;
   const index = pending.findIndex((a) => a.id === alarm.id);
   const show = (i: number) => dispatch(popupShown(pending[(i + pending.length) % pending.length]!.id));
   const skew = skewText(alarm.skewMs);
 
   return (
-    <section className={`alarm-popup alarm-popup--level${alarm.level}${besideDrawer ? ' alarm-popup--beside-drawer' : ''}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes} data-arrivals={arrivals}>
+    <section
+      onMouseEnter={() => dispatch(popupHeld(alarm.id))}
+      onMouseLeave={() => !reasonOpen.current && dispatch(popupReleased())}
+      className={`alarm-popup alarm-popup--level${alarm.level}${besideDrawer ? ' alarm-popup--beside-drawer' : ''}`} role="alert" aria-live="assertive" data-testid="alarm-popup" data-alarm-id={alarm.id} data-chimes={chimes} data-arrivals={arrivals}>
       <header className="alarm-popup__header">
         <Tag color={LEVEL_COLORS[alarm.level]}>{LEVEL_NAMES[alarm.level]}</Tag>
         <span className="alarm-popup__kind" data-testid="alarm-popup-kind">
@@ -50,6 +55,11 @@ export function AlarmPopup() {
         ) : null}
         <Button size="small" type="text" icon={<CloseOutlined />} aria-label="稍后处理" title="稍后处理" onClick={() => dispatch(popupClosed())} />
       </header>
+      {newWhileHeld > 0 ? (
+        <Button block size="small" type="dashed" danger className="alarm-popup__newer" data-testid="alarm-popup-newer" onClick={() => dispatch(popupShown(null))}>
+          又有 {newWhileHeld} 条新报警，点击查看最新
+        </Button>
+      ) : null}
       {alarm.picture ? <SettledPicture alarm={alarm} /> : null}
       <dl className="alarm-popup__facts">
         <dt>地点</dt>
@@ -81,7 +91,14 @@ export function AlarmPopup() {
         ) : null}
       </dl>
       <footer className="alarm-popup__footer">
-        <AlarmActions alarm={alarm} />
+        <AlarmActions
+          key={alarm.id}
+          alarm={alarm}
+          onReasonOpen={(open) => {
+            reasonOpen.current = open;
+            dispatch(open ? popupHeld(alarm.id) : popupReleased());
+          }}
+        />
         <Button
           data-testid="alarm-popup-detail"
           onClick={() => {

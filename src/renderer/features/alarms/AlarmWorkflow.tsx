@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App, Button, Input, Popover, Radio, Space, Tag, Typography } from 'antd';
 import type { Alarm, AlarmStep } from '../../../shared/domain/alarm';
 import { useGetSettingsQuery } from '../settings/settingsApi';
+import { useGetSyncStatusQuery } from '../sync/syncApi';
 import { useAddAlarmStepMutation } from './alarmsApi';
 import { LEVEL_NAMES } from './alarmModel';
 
@@ -18,6 +19,8 @@ export function AlarmWorkflow({ alarm, steps }: { alarm: Alarm; steps: AlarmStep
   const receipts = steps.filter((s) => s.action === 'receipt');
   const feedback = steps.filter((s) => s.action === 'feedback');
   const review = [...steps].reverse().find((s) => s.action === 'review');
+  const { data: sync } = useGetSyncStatusQuery();
+  const confirmedHere = sync !== undefined && receipts.some((r) => r.seatId === sync.seatId);
 
   return (
     <section className="alarm-workflow" data-testid="alarm-workflow">
@@ -33,11 +36,11 @@ export function AlarmWorkflow({ alarm, steps }: { alarm: Alarm; steps: AlarmStep
         <Tag color={feedback.length ? 'processing' : 'default'} data-testid="workflow-feedback">
           {feedback.length ? `企业反馈 ${feedback.length} 条` : '暂无企业反馈'}
         </Tag>
-        <Tag color={review ? (review.detail?.verdict === 'approved' ? 'success' : 'error') : tiered ? 'warning' : 'default'} data-testid="workflow-review">
-          {review ? (review.detail?.verdict === 'approved' ? '审核通过' : '审核退回') : '待审核'}
+        <Tag color={review ? REVIEW_TAG[review.detail?.verdict ?? 'none'].color : tiered ? 'warning' : 'default'} data-testid="workflow-review">
+          {review ? REVIEW_TAG[review.detail?.verdict ?? 'none'].text : '待审核'}
         </Tag>
       </Space>
-      <div className="alarm-workflow__actions">{role === 'government' ? <GovernmentActions alarm={alarm} /> : <EnterpriseActions alarm={alarm} />}</div>
+      <div className="alarm-workflow__actions">{role === 'government' ? <GovernmentActions alarm={alarm} confirmed={confirmedHere} /> : <EnterpriseActions alarm={alarm} />}</div>
     </section>
   );
 }
@@ -56,15 +59,22 @@ function useStep() {
   return { run, busy: state.isLoading };
 }
 
-function GovernmentActions({ alarm }: { alarm: Alarm }) {
+const REVIEW_TAG = {
+  approved: { text: '审核通过', color: 'success' },
+  returned: { text: '审核退回', color: 'error' },
+  // A review from a seat of a version without verdicts.
+  none: { text: '已审核', color: 'processing' },
+} as const;
+
+function GovernmentActions({ alarm, confirmed }: { alarm: Alarm; confirmed: boolean }) {
   const { run, busy } = useStep();
   const [open, setOpen] = useState(false);
   const [verdict, setVerdict] = useState<'approved' | 'returned'>('approved');
   const [text, setText] = useState('');
   return (
     <Space size={8}>
-      <Button size="small" loading={busy} data-testid="workflow-do-receipt" onClick={() => void run({ id: alarm.id, action: 'receipt' })}>
-        确认收到
+      <Button size="small" loading={busy} disabled={confirmed} data-testid="workflow-do-receipt" onClick={() => void run({ id: alarm.id, action: 'receipt' })}>
+        {confirmed ? '本席位已确认' : '确认收到'}
       </Button>
       <Popover
         open={open}

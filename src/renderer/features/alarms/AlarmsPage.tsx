@@ -28,7 +28,8 @@ export function AlarmsPage() {
   const pending = useAppSelector(selectPending);
   const { data: catalogue } = useGetCatalogueQuery();
   const channelName = useChannelName();
-  const { data: status } = useGetAlarmStatusQuery(undefined, { pollingInterval: 5000 });
+  // Kept current by onAlarmStatus (the receiver's state changes are pushed).
+  const { data: status } = useGetAlarmStatusQuery();
   const [filters, setFilters] = useState<Filters>({});
   const [text, setText] = useState('');
   const query: AlarmQuery = useMemo(() => ({ ...filters, ...(text.trim() ? { text: text.trim() } : {}), limit: PAGE }), [filters, text]);
@@ -177,6 +178,9 @@ export function AlarmsPage() {
         </Badge>
       </div>
       {receiverDown ? <Alert type="error" banner message={status.receiverError} /> : null}
+      {first.isError ? (
+        <Alert type="error" banner message={`警情记录读取失败：${(first.error as { message?: string }).message ?? ''}`} action={<Button size="small" onClick={() => void first.refetch()}>重试</Button>} />
+      ) : null}
       <Table<Alarm>
         size="small"
         rowKey="id"

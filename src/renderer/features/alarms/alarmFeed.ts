@@ -43,7 +43,7 @@ export function connectAlarmFeed(api: ConsoleApi, store: AppStore): Disposable {
     const { popupMinLevel, sound: withSound } = options();
     store.dispatch(alarmEventsReceived({ events, popupMinLevel, at: performance.now() }));
     const loudest = Math.max(0, ...events.filter((e) => e.change === 'new' && e.alarm.level >= popupMinLevel).map((e) => e.alarm.level));
-    if (withSound && loudest > 0 && sound.play(loudest)) store.dispatch(alarmChimed());
+    if (withSound && loudest > 0) void sound.play(loudest).then((played) => played && store.dispatch(alarmChimed()));
     if (refresh === null) refresh = setTimeout(refreshList, Math.max(0, LIST_REFRESH_MS - (performance.now() - lastRefresh)));
     // A detail that is open follows its alarm's handling at once (another seat's 接警, a mine's 处置反馈).
     const handled = [...new Set(events.filter((e) => e.change === 'handled').map((e) => e.alarm.id))];

@@ -9,14 +9,18 @@ export class AlarmSound {
   private ctx: AudioContext | null = null;
   private lastAt = -Infinity;
 
-  /** Plays the chime for `level`; false when it was skipped (one just played). */
-  play(level: number): boolean {
+  /**
+   * Plays the chime for `level`; resolves true once it is really sounding (the audio context runs), false when it
+   * was skipped (one just played) or the page may not play sound (no device, autoplay refused).
+   */
+  async play(level: number): Promise<boolean> {
     const now = performance.now();
     if (now - this.lastAt < MIN_GAP_MS) return false;
     this.lastAt = now;
     try {
       const ctx = (this.ctx ??= new AudioContext());
-      void ctx.resume();
+      await ctx.resume();
+      if (ctx.state !== 'running') return false;
       const [low, high] = level >= 3 ? [880, 1320] : [660, 990];
       const repeats = level >= 3 ? 3 : 2;
       const gain = ctx.createGain();
@@ -33,6 +37,7 @@ export class AlarmSound {
       }
     } catch {
       // No audio device: the pop-up is still shown.
+      return false;
     }
     return true;
   }

@@ -22,11 +22,17 @@ export type AlarmsState = {
   detailId: string | null;
   /** How many times the alarm sound played (shown on the pop-up for tests and diagnostics). */
   chimes: number;
+  /**
+   * The operator is on the shown alarm (pointer over the pop-up, its 消警 reason open, or picked with ‹ ›): new
+   * alarms then do not replace it under the hand — they are counted in `newWhileHeld` instead.
+   */
+  held: boolean;
+  newWhileHeld: number;
   /** performance.now() when the last batch was applied (benchmarks read push→screen from the pop-up). */
   lastBatchAt: number;
 };
 
-const initialState: AlarmsState = { pending: [], popupOpen: false, popupId: null, live: [], arrivals: 0, detailId: null, chimes: 0, lastBatchAt: 0 };
+const initialState: AlarmsState = { pending: [], popupOpen: false, popupId: null, live: [], arrivals: 0, detailId: null, chimes: 0, held: false, newWhileHeld: 0, lastBatchAt: 0 };
 
 export const alarmsSlice = createSlice({
   name: 'alarms',
@@ -35,21 +41,26 @@ export const alarmsSlice = createSlice({
     /** A batch of pushes, in the order they arrived; `popupMinLevel` from the settings. */
     alarmEventsReceived(state, action: PayloadAction<{ events: AlarmEvent[]; popupMinLevel: number; at: number }>) {
       const { events, popupMinLevel } = action.payload;
-      let popped = false;
+      let popped = 0;
       for (const { change, alarm } of events) {
         state.live = [alarm, ...state.live.filter((a) => a.id !== alarm.id)].slice(0, MAX_LIVE);
         if (change === 'new' && alarm.state === 'new' && alarm.level >= popupMinLevel) {
           state.pending = [alarm, ...state.pending.filter((a) => a.id !== alarm.id)].slice(0, MAX_PENDING);
-          popped = true;
+          popped++;
         } else if (alarm.state !== 'new') {
           state.pending = state.pending.filter((a) => a.id !== alarm.id);
         }
       }
-      if (popped) {
-        state.popupOpen = true;
+      // The alarm the operator is on was handled (here or at another seat): let go of it.
+      if (state.popupId && !state.pending.some((a) => a.id === state.popupId)) {
         state.popupId = null;
+        state.held = false;
       }
-      if (state.popupId && !state.pending.some((a) => a.id === state.popupId)) state.popupId = null;
+      if (popped > 0) {
+        state.popupOpen = true;
+        if (state.held) state.newWhileHeld += popped;
+        else state.popupId = null;
+      }
       if (state.pending.length === 0) state.popupOpen = false;
       state.arrivals += events.length;
       state.lastBatchAt = action.payload.at;
@@ -60,9 +71,25 @@ export const alarmsSlice = createSlice({
       const merged = [...state.pending, ...action.payload.filter((a) => !known.has(a.id))];
       state.pending = merged.sort((a, b) => b.receivedAt - a.receivedAt).slice(0, MAX_PENDING);
     },
+    /** ‹ › or a click on 「N 条新报警」 (null: the newest, letting go). */
     popupShown(state, action: PayloadAction<string | null>) {
       state.popupOpen = true;
       state.popupId = action.payload;
+      state.held = action.payload !== null;
+      state.newWhileHeld = 0;
+    },
+    /** The pointer is over the pop-up, or its 消警 reason is open: keep the shown alarm. */
+    popupHeld(state, action: PayloadAction<string>) {
+      if (!state.held) state.newWhileHeld = 0;
+      state.popupId = action.payload;
+      state.held = true;
+    },
+    /** The pointer left (and no reason is open): newer alarms show again, the newest first. */
+    popupReleased(state) {
+      if (!state.held) return;
+      state.held = false;
+      if (state.newWhileHeld > 0) state.popupId = null;
+      state.newWhileHeld = 0;
     },
     popupClosed(state) {
       state.popupOpen = false;
@@ -76,7 +103,7 @@ export const alarmsSlice = createSlice({
   },
 });
 
-export const { alarmEventsReceived, pendingLoaded, popupShown, popupClosed, detailOpened, alarmChimed } = alarmsSlice.actions;
+export const { alarmEventsReceived, pendingLoaded, popupShown, popupHeld, popupReleased, popupClosed, detailOpened, alarmChimed } = alarmsSlice.actions;
 
 export const selectPending = (s: RootState) => s.alarms.pending;
 export const selectPopup = (s: RootState): Alarm | null => {
@@ -86,5 +113,6 @@ export const selectPopup = (s: RootState): Alarm | null => {
 };
 export const selectLiveAlarms = (s: RootState) => s.alarms.live;
 export const selectAlarmArrivals = (s: RootState) => s.alarms.arrivals;
+export const selectNewWhileHeld = (s: RootState) => s.alarms.newWhileHeld;
 export const selectAlarmChimes = (s: RootState) => s.alarms.chimes;
 export const selectAlarmDetailId = (s: RootState) => s.alarms.detailId;
