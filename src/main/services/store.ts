@@ -11,12 +11,17 @@ export type OpenStoreOptions = {
   nativeBinding?: string;
 };
 
-/** Opens the console database in WAL mode and applies numbered migrations in one transaction each. */
+/**
+ * Opens the console database in WAL mode and applies numbered migrations in one transaction each. `synchronous =
+ * FULL`: every commit reaches the disk before it returns, so what the console acknowledges (an alarm's 200, an
+ * MQTT PUBACK, a handling step, a call record) survives a power cut too, not only a killed process; bench:alarms
+ * measured the cost (50 alarms/s still on screen at p99 < 100 ms).
+ */
 export function openStore({ dataDir, nativeBinding }: OpenStoreOptions): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'console.db'), nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
