@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ALARM_KINDS, alarmMappingSchema, type AlarmCategory, type AlarmMapping, type KnownAlarmKind } from '../src/shared/domain/alarm';
+import { vendorBoxMapping } from '../src/shared/domain/vendorBoxMapping';
 import type { WebhookSource } from '../src/main/alarms/webhookServer';
 import { ALARM_PICTURE_HEIGHT, ALARM_PICTURE_WIDTH, ensureAlarmPictures, type Mark, type Rect, type Scene } from './alarmPictures';
 import { buildChannels, makeGbId, type ChannelDef } from './channels';
@@ -136,24 +137,11 @@ export function labAlarmCategory(kind: KnownAlarmKind): LabAlarmCategory {
   return KIND_SPECS[kind].category;
 }
 
-const BASE_MAPPING = {
-  externalId: 'alarmId',
-  kind: 'eventType',
+/** The lab's senders push the common AI box shape, with their own event codes and levels as words. */
+const BASE_MAPPING = vendorBoxMapping({
   kindMap: Object.fromEntries(Object.entries(KIND_SPECS).map(([kind, spec]) => [spec.code, kind])),
-  kindName: 'eventName',
-  level: 'level',
   levelMap: Object.fromEntries(LEVEL_WORDS.map((word, i) => [word, i + 1])),
-  channel: 'channelCode',
-  reporter: 'deviceSn',
-  time: 'alarmTime',
-  timeFormat: 'local',
-  score: 'confidence',
-  scoreScale: 100,
-  boxes: 'objects',
-  boxFields: { layout: 'xyxy', keys: ['x1', 'y1', 'x2', 'y2'], label: 'label', score: 'conf', imageWidth: 'imageWidth', imageHeight: 'imageHeight' },
-  picture: 'image',
-  description: 'remark',
-} as const;
+});
 
 /** How the console reads each lab sender's pushes (same format; the category is per source, the app names a person). */
 export const LAB_ALARM_MAPPINGS: Record<LabAlarmCategory, AlarmMapping> = {

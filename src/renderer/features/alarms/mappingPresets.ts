@@ -1,8 +1,5 @@
-import type { z } from 'zod';
-import type { alarmMappingSchema, AlarmMapping } from '../../../shared/domain/alarm';
-
-/** A field mapping as written (defaults may be left out; alarmMappingSchema fills them). */
-type MappingSpec = z.input<typeof alarmMappingSchema>;
+import type { AlarmMapping } from '../../../shared/domain/alarm';
+import { vendorBoxMapping, type MappingSpec } from '../../../shared/domain/vendorBoxMapping';
 
 export type MappingPresetKey = 'generic' | 'vendor-box' | 'hikvision-event';
 
@@ -35,15 +32,8 @@ const generic: MappingSpec = {
   description: 'description',
 };
 
-/**
- * A typical AI box of the region's vendors:
- * `{ alarmId, eventType (LEAVE_POST …), eventName, deviceSn, channelCode (GB/T 28181 id), alarmTime
- *    'YYYY-MM-DD HH:mm:ss' local, level 1–4, confidence (percent), imageWidth, imageHeight,
- *    objects: [{ x1, y1, x2, y2 (pixels), label, conf (percent) }], image (base64), remark }`.
- */
-const vendorBox: MappingSpec = {
-  externalId: 'alarmId',
-  kind: 'eventType',
+/** The common AI box shape (see vendorBoxMapping), with the event codes such boxes usually send, level 1–4. */
+const vendorBox: MappingSpec = vendorBoxMapping({
   kindMap: {
     LEAVE_POST: 'off-post',
     SLEEP_POST: 'asleep-on-post',
@@ -58,28 +48,9 @@ const vendorBox: MappingSpec = {
     DEVICE_FAULT: 'device-fault',
     ONE_KEY: 'one-key',
   },
-  kindName: 'eventName',
   category: 'ai',
-  level: 'level',
   defaultLevel: 2,
-  channel: 'channelCode',
-  reporter: 'deviceSn',
-  time: 'alarmTime',
-  timeFormat: 'local',
-  score: 'confidence',
-  scoreScale: 100,
-  boxes: 'objects',
-  boxFields: {
-    layout: 'xyxy',
-    keys: ['x1', 'y1', 'x2', 'y2'],
-    label: 'label',
-    score: 'conf',
-    imageWidth: 'imageWidth',
-    imageHeight: 'imageHeight',
-  },
-  picture: 'image',
-  description: 'remark',
-};
+});
 
 /**
  * A Hikvision ISC (artemis) event subscription callback: each `params.events[]` item of an `OnEventNotify` POST
