@@ -4,8 +4,6 @@ import dayjs, { type Dayjs } from 'dayjs';
 import {
   EVENT_LEVEL_NAMES,
   EVENT_LINK_KIND_NAMES,
-  EVENT_TYPES,
-  EVENT_TYPE_CODES,
   MAX_EVENT_TEXT,
   type ConsoleEvent,
   type EventLink,
@@ -19,6 +17,7 @@ import { useListAlarmsQuery } from '../alarms/alarmsApi';
 import { useListCallsQuery } from '../phone/phoneApi';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { useListRecordingsQuery } from '../wall/wallApi';
+import { EVENT_TYPE_OPTIONS } from './eventModel';
 import { useSaveEventMutation } from './eventsApi';
 import { MapPicker } from './MapPicker';
 
@@ -197,15 +196,7 @@ export function EventFormModal({ open, event, onClose }: { open: boolean; event:
           <Form.Item name="type" label={t('events.col.type')} rules={[{ required: true }]} style={{ flex: 1 }}>
             <Select
               data-testid="event-form-type"
-              options={EVENT_TYPE_CODES.map((c) => ({
-                value: c,
-                label: (
-                  <Space size={6}>
-                    <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 2, background: EVENT_TYPES[c].color }} />
-                    {EVENT_TYPES[c].name}
-                  </Space>
-                ),
-              }))}
+              options={EVENT_TYPE_OPTIONS}
             />
           </Form.Item>
           <Form.Item name="level" label={t('events.col.level')} rules={[{ required: true }]} style={{ flex: 1 }}>

@@ -4,8 +4,6 @@ import type { Dayjs } from 'dayjs';
 import {
   EVENT_LEVEL_NAMES,
   EVENT_STATE_NAMES,
-  EVENT_TYPES,
-  EVENT_TYPE_CODES,
   type ConsoleEvent,
   type EventFileFormat,
   type EventFilter,
@@ -20,7 +18,7 @@ import { saveBase64 } from '../phone/saveFile';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { EventDetailDrawer } from './EventDetailDrawer';
 import { EventFormModal } from './EventFormModal';
-import { EventTypeTag, LevelTag, STATE_COLORS } from './eventModel';
+import { EVENT_TYPE_OPTIONS, EventTypeTag, LevelTag, STATE_COLORS } from './eventModel';
 import { useExportEventsMutation, useLazyListEventsQuery, useListEventsQuery } from './eventsApi';
 import { ImportModal } from './ImportModal';
 import { ReportModal } from './ReportModal';
@@ -124,15 +122,7 @@ export function EventsPage() {
           style={{ width: 130 }}
           value={filters.type}
           onChange={(v?: EventType) => set('type', v)}
-          options={EVENT_TYPE_CODES.map((c) => ({
-            value: c,
-            label: (
-              <Space size={6}>
-                <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 2, background: EVENT_TYPES[c].color }} />
-                {EVENT_TYPES[c].name}
-              </Space>
-            ),
-          }))}
+          options={EVENT_TYPE_OPTIONS}
           data-testid="event-filter-type"
         />
         <Select

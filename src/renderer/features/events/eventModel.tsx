@@ -1,5 +1,5 @@
-import { Tag } from 'antd';
-import { EVENT_LEVEL_NAMES, EVENT_TYPES, type EventState, type EventType } from '../../../shared/domain/event';
+import { Space, Tag } from 'antd';
+import { EVENT_LEVEL_NAMES, EVENT_TYPE_CODES, EVENT_TYPES, type EventState, type EventType } from '../../../shared/domain/event';
 
 /** 1 一般 … 4 特别重大, in the colours the alarms use. */
 export const LEVEL_COLORS: Record<number, string> = { 1: 'blue', 2: 'gold', 3: 'orange', 4: 'red' };
@@ -14,6 +14,17 @@ export function EventTypeTag({ type }: { type: EventType }) {
     </Tag>
   );
 }
+
+/** The event types as Select options: each name after a swatch of its colour. */
+export const EVENT_TYPE_OPTIONS = EVENT_TYPE_CODES.map((c) => ({
+  value: c,
+  label: (
+    <Space size={6}>
+      <span style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 2, background: EVENT_TYPES[c].color }} />
+      {EVENT_TYPES[c].name}
+    </Space>
+  ),
+}));
 
 export function LevelTag({ level }: { level: number }) {
   return (
