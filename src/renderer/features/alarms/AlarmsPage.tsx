@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, DatePicker, Input, Segmented, Select, Space, Table, Tag } from 'antd';
-import type { Dayjs } from 'dayjs';
 import { ALARM_CATEGORIES, ALARM_KINDS, type Alarm, type AlarmCategory, type AlarmQuery, type AlarmState } from '../../../shared/domain/alarm';
 import { DISTRICTS } from '../../../shared/domain/referenceData';
 import { localDateTime } from '../../../shared/localTime';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { withFilter, withTimeRange, type TimeRange } from '../../app/filters';
 import { useKeysetPages } from '../../app/useKeysetPages';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { AlarmDetail } from './AlarmDetail';
@@ -42,9 +42,7 @@ export function AlarmsPage() {
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K] | undefined): void =>
     setFilters((f) => {
-      const next = { ...f };
-      if (value === undefined || value === null || value === '') delete next[key];
-      else next[key] = value;
+      const next = withFilter(f, key, value);
       if (key === 'county') delete next.mineId;
       return next;
     });
@@ -159,16 +157,7 @@ export function AlarmsPage() {
         />
         <DatePicker.RangePicker
           showTime
-          onChange={(range: [Dayjs | null, Dayjs | null] | null) =>
-            setFilters((f) => {
-              const next = { ...f };
-              delete next.from;
-              delete next.to;
-              if (range?.[0]) next.from = range[0].valueOf();
-              if (range?.[1]) next.to = range[1].valueOf();
-              return next;
-            })
-          }
+          onChange={(range: TimeRange) => setFilters((f) => withTimeRange(f, 'from', 'to', range))}
         />
         <Input.Search allowClear placeholder="搜索类型、煤矿、设备、说明" style={{ width: 240 }} onSearch={setText} data-testid="alarm-search" />
         <Badge count={pending.length} overflowCount={999} title="未处理（达到弹窗级别）">

@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { App, Button, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
-import type { Dayjs } from 'dayjs';
 import {
   EVENT_LEVEL_NAMES,
   EVENT_STATE_NAMES,
@@ -13,6 +12,7 @@ import {
 } from '../../../shared/domain/event';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
+import { withFilter, withTimeRange, type TimeRange } from '../../app/filters';
 import { useKeysetPages } from '../../app/useKeysetPages';
 import { saveBase64 } from '../phone/saveFile';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
@@ -54,12 +54,7 @@ export function EventsPage() {
   const [importing, setImporting] = useState(false);
 
   const set = <K extends keyof EventFilter>(key: K, value: EventFilter[K] | undefined): void =>
-    setFilters((f) => {
-      const next = { ...f };
-      if (value === undefined || value === null || value === '') delete next[key];
-      else next[key] = value;
-      return next;
-    });
+    setFilters((f) => withFilter(f, key, value));
 
   const download = async (format: EventFileFormat): Promise<void> => {
     try {
@@ -154,16 +149,7 @@ export function EventsPage() {
         />
         <DatePicker.RangePicker
           showTime
-          onChange={(range: [Dayjs | null, Dayjs | null] | null) =>
-            setFilters((f) => {
-              const next = { ...f };
-              delete next.from;
-              delete next.to;
-              if (range?.[0]) next.from = range[0].valueOf();
-              if (range?.[1]) next.to = range[1].valueOf();
-              return next;
-            })
-          }
+          onChange={(range: TimeRange) => setFilters((f) => withTimeRange(f, 'from', 'to', range))}
         />
         <Input.Search allowClear placeholder={t('events.search')} style={{ width: 240 }} onSearch={setText} data-testid="event-search" />
         <Space.Compact>

@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
 import { AutoComplete, Button, Checkbox, DatePicker, Input, Segmented, Select, Table, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { Dayjs } from 'dayjs';
 import { FINISHED_TASK_STATES, isTaskOverdue, TASK_STATES, type Task, type TaskOrder, type TaskQuery, type TaskState } from '../../../shared/domain/task';
 import { localDateTime } from '../../../shared/localTime';
 import { useT } from '../../app/hooks';
+import { withFilter, withTimeRange, type TimeRange } from '../../app/filters';
 import { useKeysetPages } from '../../app/useKeysetPages';
 import { useNow } from '../phone/useNow';
 import { TaskDetail } from './TaskDetail';
@@ -48,21 +48,9 @@ export function TasksPage() {
   const senders = useMemo(() => [...new Set(rows.map((x) => x.sender))].map((s) => ({ value: s })), [rows]);
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K] | undefined): void =>
-    setFilters((f) => {
-      const next = { ...f };
-      if (value === undefined || value === null || value === '' || value === false) delete next[key];
-      else next[key] = value;
-      return next;
-    });
-  const setRange = (fromKey: 'createdFrom' | 'deadlineFrom', toKey: 'createdTo' | 'deadlineTo', range: [Dayjs | null, Dayjs | null] | null): void =>
-    setFilters((f) => {
-      const next = { ...f };
-      delete next[fromKey];
-      delete next[toKey];
-      if (range?.[0]) next[fromKey] = range[0].valueOf();
-      if (range?.[1]) next[toKey] = range[1].valueOf();
-      return next;
-    });
+    setFilters((f) => withFilter(f, key, value));
+  const setRange = (fromKey: 'createdFrom' | 'deadlineFrom', toKey: 'createdTo' | 'deadlineTo', range: TimeRange): void =>
+    setFilters((f) => withTimeRange(f, fromKey, toKey, range));
 
   const columns = [
     {
