@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alarmInputSchema } from '../../../shared/domain/alarm';
-import { WvpBackend } from './wvpBackend';
+import type { WvpBackend } from './wvpBackend';
 import { classifyGbAlarm, levelOfGbPriority, parseWvpAlarm, wvpAlarmToPush } from './wvpAlarms';
 import {
   LOGIN_REFUSED,
@@ -9,22 +9,16 @@ import {
   ok,
   RECORDED_REAL_SHAPED_WVP_ALARMS,
   recordedRealShapedAlarmPage,
-  startFakeWvp,
-  WVP_PASSWORD,
   type FakeWvp,
 } from './fakeWvp.testkit';
+import { fakeWvpFixture } from './wvpFixture.testkit';
 import { fromWvpTime } from './wvpTime';
 
-let server: FakeWvp | null = null;
-const backends: WvpBackend[] = [];
-afterEach(async () => {
-  for (const b of backends.splice(0)) b.dispose();
-  await server?.close();
-  server = null;
-});
+const fixture = fakeWvpFixture();
+const backend = (url: string): WvpBackend => fixture.backend(url);
 
 async function wvp(version: string, alarms: readonly unknown[] = RECORDED_REAL_SHAPED_WVP_ALARMS): Promise<FakeWvp> {
-  server = await startFakeWvp((req) => {
+  return fixture.start((req) => {
     if (req.path === '/api/user/login') {
       if (!loginAccepted(req)) return LOGIN_REFUSED;
       return loginReply('tok');
@@ -34,13 +28,6 @@ async function wvp(version: string, alarms: readonly unknown[] = RECORDED_REAL_S
     if (req.path === listPath) return recordedRealShapedAlarmPage(alarms, Number(req.query.get('page')), Number(req.query.get('count')));
     return undefined;
   });
-  return server;
-}
-
-function backend(url: string): WvpBackend {
-  const b = new WvpBackend({ id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url, username: 'admin' }, { password: () => WVP_PASSWORD, warn: () => undefined, timeoutMs: 2_000 });
-  backends.push(b);
-  return b;
 }
 
 const FROM = Date.parse('2026-11-24T03:55:00Z');
@@ -71,7 +58,7 @@ describe('WVP alarms (recorded real-shaped alarm lists)', () => {
   });
 
   it('says so when the WVP has no alarm list endpoint', async () => {
-    server = await startFakeWvp((req) => {
+    const server = await fixture.start((req) => {
       if (req.path === '/api/user/login') return loginReply('tok');
       if (req.path === '/api/server/system/configInfo') return ok({ version: { version: '2.7.3' } });
       return undefined;

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../../shared/contract/rpc';
 import { channelSchema } from '../../../shared/domain/catalogue';
-import { WvpBackend } from './wvpBackend';
+import type { WvpBackend } from './wvpBackend';
 import { md5Hex } from './wvpClient';
 import { fakeJwt, LOGIN_REFUSED, loginAccepted, loginReply, ok, startFakeWvp, WVP_PASSWORD, type FakeReply, type FakeRequest, type FakeWvp } from './fakeWvp.testkit';
+import { fakeWvpFixture } from './wvpFixture.testkit';
 import { fromWvpTime, toWvpTime } from './wvpTime';
 import type { WvpBackendConfig } from '../../../shared/domain/settings';
 
@@ -13,13 +14,7 @@ const C2 = '14040300001320000002';
 const STREAM = `${D}_${C1}`;
 const ZLM = 'zlm.example:8080';
 
-let server: FakeWvp | null = null;
-const backends: WvpBackend[] = [];
-afterEach(async () => {
-  for (const b of backends.splice(0)) b.dispose();
-  await server?.close();
-  server = null;
-});
+const fixture = fakeWvpFixture();
 
 /** Recorded SystemConfigInfo per release (trimmed to what matters). */
 const configInfo = (version: string): FakeReply =>
@@ -68,7 +63,7 @@ async function wvp(opts: Options = {}): Promise<FakeWvp> {
   const version = opts.version ?? '2.7.3';
   const tokens = opts.tokens ?? ['tok'];
   let issued = 0;
-  server = await startFakeWvp((req) => {
+  return fixture.start((req) => {
     if (req.path === '/api/user/login') {
       if (!loginAccepted(req)) return LOGIN_REFUSED;
       return loginReply(tokens[Math.min(issued++, tokens.length - 1)]!);
@@ -89,17 +84,10 @@ async function wvp(opts: Options = {}): Promise<FakeWvp> {
     if (req.path.startsWith('/api/ptz/') || req.path.startsWith('/api/front-end/')) return ok(null);
     return undefined;
   });
-  return server;
 }
 
 function backend(url: string, password: string | null = WVP_PASSWORD, extra: Partial<WvpBackendConfig> = {}): WvpBackend {
-  const warnings: string[] = [];
-  const b = new WvpBackend(
-    { id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url, username: 'admin', ...extra },
-    { password: () => password, warn: (m) => warnings.push(m), timeoutMs: 2_000 },
-  );
-  backends.push(b);
-  return b;
+  return fixture.backend(url, { password: () => password }, extra);
 }
 
 async function rejection(p: Promise<unknown>): Promise<ConsoleError> {
@@ -146,11 +134,7 @@ describe('WvpBackend (recorded real-shaped WVP responses)', () => {
     let clock = 1_000_000;
     let nvrOnline = true;
     const s = await wvp({ extra: (req) => (req.path === '/api/device/query/devices' ? ok({ total: 1, list: [{ ...device, onLine: nvrOnline }] }) : undefined) });
-    const b = new WvpBackend(
-      { id: 'wvp1', kind: 'wvp', name: '长治 WVP', enabled: true, url: s.url, username: 'admin' },
-      { password: () => WVP_PASSWORD, warn: () => undefined, now: () => clock },
-    );
-    backends.push(b);
+    const b = fixture.backend(s.url, { now: () => clock, timeoutMs: undefined });
     await b.fetchCatalogue();
     const channelLists = () => s.requests.filter((r) => r.path.endsWith('/channels')).length;
     expect(channelLists()).toBe(1);
