@@ -192,6 +192,8 @@ describe('EventStore.applyRemote', () => {
     expect(() => b.store.applyRemote({ ...good, kind: 'alarm' })).toThrow();
     expect(() => b.store.applyRemote({ ...good, key: 'other' })).toThrow();
     expect(() => b.store.applyRemote({ ...good, payload: { event: {}, change: {} } })).toThrow();
+    // A seat that claims another seat's changes (it would win every tie).
+    expect(() => b.store.applyRemote({ ...good, seatId: 'someone-else' })).toThrow('names seat');
     expect(b.store.count()).toBe(0);
   });
 });

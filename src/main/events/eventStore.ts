@@ -196,6 +196,9 @@ export class EventStore {
     const { event, change } = parsed.data;
     if (change.id !== record.key) throw new Error(`event change ${record.key} carries the change id ${change.id}`);
     if (change.eventId !== event.id) throw new Error(`event change ${record.key} is about ${change.eventId}, not ${event.id}`);
+    // A seat speaks for itself: a record naming another seat could win every tie of the last-writer rule.
+    if (event.seatId !== record.seatId || change.seatId !== record.seatId)
+      throw new Error(`event change ${record.key} names seat ${event.seatId}, sent by ${record.seatId}`);
     const fields = eventFieldsSchema.safeParse(pickFields(event));
     if (!fields.success) throw new Error(`event change ${record.key} has invalid fields: ${describeIssue(fields.error)}`);
     return this.db.transaction((): RemoteOutcome => {
