@@ -6,7 +6,7 @@ import type { Logger } from '../services/logger';
 import type { AlarmIntake } from './alarmIntake';
 import { HikvisionAlarmInput, type HikvisionEventSource } from './hikvisionAlarmInput';
 import { MqttAlarmInput, type MqttInputStatus } from './mqttInput';
-import { AlarmWebhookServer } from './webhookServer';
+import { AlarmWebhookServer, type WebhookSource } from './webhookServer';
 import { WvpAlarmInput, type WvpAlarmSource } from './wvpAlarmInput';
 
 type RunningConfig = Extract<AlarmInputConfig, { kind: 'mqtt' | 'wvp' | 'hikvision' }>;
@@ -45,6 +45,7 @@ export class AlarmInputs {
   private readonly statusChanged = new Emitter<AlarmStatus>();
   readonly onStatus = this.statusChanged.event;
   private configs: readonly AlarmInputConfig[] = [];
+  private webhookSources: readonly WebhookSource[] = [];
   private webhook: AlarmWebhookServer | null = null;
   private receiverKey = '';
   private receiverUrl: string | null = null;
@@ -114,6 +115,11 @@ export class AlarmInputs {
   private async apply(configs: readonly AlarmInputConfig[], receiver: AlarmOptions['receiver']): Promise<void> {
     if (this.disposed) return;
     this.configs = configs;
+    // Read once per settings change, not per push (a token may need the OS keychain to decrypt). A save writes its
+    // secret before the settings, so the change that follows reads the new one.
+    this.webhookSources = configs.flatMap((c) =>
+      c.kind === 'webhook' || c.kind === 'hikvision' ? [{ id: c.id, enabled: c.enabled, mapping: c.mapping, token: this.deps.secret(c.id) }] : [],
+    );
     await this.applyReceiver(receiver);
     await this.applyRunning(configs.filter((c): c is RunningConfig => RUNNING_KINDS.has(c.kind) && c.enabled));
     this.fireStatus();
@@ -131,10 +137,7 @@ export class AlarmInputs {
     this.receiverKey = key;
     if (!wanted) return;
     const server = new AlarmWebhookServer({
-      sources: () =>
-        this.configs.flatMap((c) =>
-          c.kind === 'webhook' || c.kind === 'hikvision' ? [{ id: c.id, enabled: c.enabled, mapping: c.mapping, token: this.deps.secret(c.id) }] : [],
-        ),
+      sources: () => this.webhookSources,
       intake: this.deps.intake,
       warn: (fields, message) => this.deps.log.warn(fields, message),
       count: (id, outcome) => this.count(id, outcome),

@@ -92,12 +92,17 @@ export function createAlarmService(deps: {
       log.error({ err }, 'alarm listener failed');
     }
   };
+  // The options as of the last settings change: read per alarm, so not parsed from SQLite per alarm.
+  let options = settings.get().alarmOptions;
   const newAlarms = intake.onNewAlarm((alarm) => {
     announce({ change: 'new', alarm });
-    linkToWall(alarm, settings.get().alarmOptions);
+    linkToWall(alarm, options);
   });
   const appliers = alarmAppliers({ store, pictures, announce, warn: (fields, message) => log.warn(fields, message) });
-  const settingsChanged = settings.onDidChange((s) => void inputs.configure(s.alarmInputs, s.alarmOptions.receiver));
+  const settingsChanged = settings.onDidChange((s) => {
+    options = s.alarmOptions;
+    void inputs.configure(s.alarmInputs, s.alarmOptions.receiver);
+  });
 
   /** A serious linked alarm opens its channel on the configured wall tile (the wall windows follow the state). */
   function linkToWall(alarm: Alarm, options: AlarmOptions): void {

@@ -31,7 +31,7 @@ export function connectAlarmFeed(api: ConsoleApi, store: AppStore): Disposable {
   const refreshList = (): void => {
     refresh = null;
     lastRefresh = performance.now();
-    store.dispatch(consoleApi.util.invalidateTags(['Alarms']));
+    store.dispatch(consoleApi.util.invalidateTags([{ type: 'Alarms', id: 'LIST' }]));
   };
   const flush = (): void => {
     if (frame !== null) cancelAnimationFrame(frame);

@@ -5,7 +5,8 @@ import { consoleApi } from '../../api/consoleApiSlice';
 /** Alarm records (警情记录), their handling, and the alarm inputs' settings and state. */
 export const alarmsApi = consoleApi.injectEndpoints({
   endpoints: (build) => ({
-    listAlarms: build.query<Alarm[], AlarmQuery>({ query: (input) => ({ method: 'listAlarms', input }), providesTags: ['Alarms'] }),
+    /** Tagged LIST: the feed refreshes the lists while alarms pour in without refetching an open detail each time. */
+    listAlarms: build.query<Alarm[], AlarmQuery>({ query: (input) => ({ method: 'listAlarms', input }), providesTags: [{ type: 'Alarms', id: 'LIST' }] }),
     getAlarm: build.query<{ alarm: Alarm; steps: AlarmStep[] }, string>({
       query: (id) => ({ method: 'getAlarm', input: { id } }),
       providesTags: (_r, _e, id) => [{ type: 'Alarms', id }],
