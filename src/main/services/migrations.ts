@@ -479,4 +479,49 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alarm_steps ADD COLUMN detail TEXT;
     `,
   },
+  {
+    version: 11,
+    name: '一张图: map marks, GPS units with their newest fix, and their positions (kept 7 days)',
+    sql: `
+      -- Named marks operators place on the map.
+      CREATE TABLE map_marks (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        note TEXT NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Every unit the feed ever reported, with its newest fix (by the unit's time) copied in, so the list is one read.
+      CREATE TABLE gps_units (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mine_id TEXT,
+        phone TEXT,
+        channel_id TEXT,
+        last_at INTEGER,
+        last_lon REAL,
+        last_lat REAL,
+        last_alt REAL,
+        last_speed REAL,
+        last_heading REAL,
+        first_seen INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- One row per (unit, measured time): a repeated report is stored once. The key is the track query's index.
+      CREATE TABLE gps_fixes (
+        unit_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        alt REAL,
+        speed REAL,
+        heading REAL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (unit_id, at)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
