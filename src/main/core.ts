@@ -22,6 +22,9 @@ import { createSyncService } from './sync/syncService';
 import { createTaskService } from './tasks/taskHandlers';
 import { createEventService } from './events/eventHandlers';
 import { createBroadcastService } from './broadcast/broadcastHandlers';
+import { createMapService } from './map/mapHandlers';
+import { createGpsService } from './gps/gpsService';
+import { mapOrigins } from '../shared/domain/map';
 import { CallLog } from './telephony/callLog';
 import { CallRecordings } from './telephony/callRecordings';
 import { DirectoryStore } from './telephony/directoryStore';
@@ -53,8 +56,10 @@ export type EventSource = <E extends EventName>(event: E, listener: (payload: Ev
 export type ConsoleCore = {
   dispatch: Dispatch;
   subscribe: EventSource;
-  /** Backends' origins (for the Content-Security-Policy connect-src). */
+  /** Backends' origins and the map's tile and terrain servers (for the Content-Security-Policy connect-src). */
   connectOrigins(): string[];
+  /** The map's tile and terrain servers (for the Content-Security-Policy img-src). */
+  mapOrigins(): string[];
   dispose(): Promise<void>;
 };
 
@@ -133,6 +138,9 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   // Tasks (任务管理) and events (事件管理): every change goes to the other seats through the same outbox.
   const tasks = createTaskService({ db, audit, actor, seatId: sync.seatId, sink: sync.sink });
   const events = createEventService({ db, dataDir: options.dataDir, seatId: sync.seatId, sink: sync.sink, mines: () => registry.catalogue().mines, audit, actor });
+  // 一张图: map options and marks; GPS units with their MQTT feed (its client id follows the seat id).
+  const map = createMapService({ db, settings, audit, actor });
+  const gps = createGpsService({ db, settings, secrets, audit, actor, log, seatId: sync.seatId });
   const presence = owned.add(
     new PresenceMonitor({ sourceFor: (url) => new KamailioRpc(url), warn: (msg) => log.warn({ part: 'presence' }, msg) }),
   );
@@ -335,6 +343,8 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     ...sync.handlers,
     ...tasks.handlers,
     ...events.handlers,
+    ...map.handlers,
+    ...gps.handlers,
   };
 
   const dispatch = createDispatcher(handlers, (method, err) => log.error({ method, err }, 'request failed'));
@@ -344,6 +354,7 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
   sync.register('task-change', tasks.applyRemote);
   sync.register('event-change', events.applyRemote);
   await sync.start();
+  await gps.start();
 
   const subscribe: EventSource = (event, listener) => {
     switch (event) {
@@ -365,6 +376,10 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
         return alarms.onStatus(listener as (p: EventPayload<'onAlarmStatus'>) => void);
       case 'onSyncStatus':
         return sync.onStatus(listener as (p: EventPayload<'onSyncStatus'>) => void);
+      case 'onGpsFixes':
+        return gps.onFixes(listener as (p: EventPayload<'onGpsFixes'>) => void);
+      case 'onGpsFeedStatus':
+        return gps.onStatus(listener as (p: EventPayload<'onGpsFeedStatus'>) => void);
     }
     throw new Error(`unknown event ${String(event)}`);
   };
@@ -374,9 +389,18 @@ export async function createConsoleCore(options: CoreOptions): Promise<ConsoleCo
     subscribe,
     connectOrigins: () => {
       const current = settings.get();
-      return [relay.origin, gateway.origin, ...backendConnectOrigins(current.backends, mediaOrigins), ...sipConnectOrigins(current.sipAccounts)];
+      return [
+        relay.origin,
+        gateway.origin,
+        ...backendConnectOrigins(current.backends, mediaOrigins),
+        ...sipConnectOrigins(current.sipAccounts),
+        // Cesium fetches terrain (and imagery metadata) with XHR: the map's servers are connections too.
+        ...mapOrigins(current.map),
+      ];
     },
+    mapOrigins: () => mapOrigins(settings.get().map),
     dispose: async () => {
+      await gps.dispose();
       await sync.dispose();
       await alarms.dispose();
       await relay.dispose();
