@@ -59,7 +59,7 @@ async function start(log: Logger): Promise<void> {
   applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
   protocol.handle(
     APP_SCHEME,
-    createRendererHandler({ rendererDir: paths.rendererDir, csp: () => contentSecurityPolicy([...core.connectOrigins()]) }),
+    createRendererHandler({ rendererDir: paths.rendererDir, csp: () => contentSecurityPolicy([...core.connectOrigins()], core.mapOrigins()) }),
   );
   const ipc = bindConsoleIpc({ ipcMain, core, log });
   const override = wallWindowsOverride(app.commandLine.getSwitchValue('wall-windows'), process.env.MDC_WALL_WINDOWS);

@@ -1,15 +1,17 @@
 /**
  * The console's Content-Security-Policy, the same for both hosts. Scripts come only from our own
  * origin (WASM allowed for the jsmpeg decoder); network access only to our host and the configured
- * backends. Inline styles are allowed because antd's CSS-in-JS inserts <style> elements.
+ * backends; images only from our host and the map's configured tile servers (`imageOrigins`, 一张图).
+ * Inline styles are allowed because antd's CSS-in-JS inserts <style> elements.
  */
-export function contentSecurityPolicy(connectOrigins: readonly string[]): string {
+export function contentSecurityPolicy(connectOrigins: readonly string[], imageOrigins: readonly string[] = []): string {
   const connect = ["'self'", ...new Set(connectOrigins)].join(' ');
+  const img = ["'self'", 'data:', 'blob:', ...new Set(imageOrigins)].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src ${img}`,
     "font-src 'self' data:",
     "media-src 'self' blob: mediastream:",
     `connect-src ${connect}`,

@@ -45,7 +45,7 @@ export async function startWebHost({ core, log, rendererDir, port }: WebHostOpti
     }
     res.writeHead(200, {
       'content-type': file.type,
-      'content-security-policy': contentSecurityPolicy([origin.replace('http', 'ws'), ...core.connectOrigins()]),
+      'content-security-policy': contentSecurityPolicy([origin.replace('http', 'ws'), ...core.connectOrigins()], core.mapOrigins()),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
