@@ -7,6 +7,8 @@ import { RtpRoutesCard } from '../broadcast/RtpRoutesCard';
 import { AlarmInputsCard } from '../alarms/AlarmInputsCard';
 import { AlarmOptionsCard } from '../alarms/AlarmOptionsCard';
 import { SyncCard } from '../sync/SyncCard';
+import { MapOptionsCard } from '../map/MapOptionsCard';
+import { GpsFeedCard } from '../map/GpsFeedCard';
 import { useValidatedSave } from './useValidatedSave';
 import { useGetAppInfoQuery, useGetSettingsQuery, useListAuditQuery, useRemoveBackendMutation, useSaveBackendMutation } from './settingsApi';
 
@@ -244,6 +246,8 @@ export function SettingsPage() {
       <AlarmInputsCard />
       <AlarmOptionsCard />
       <SyncCard />
+      <MapOptionsCard />
+      <GpsFeedCard />
       <Card title={t('settings.audit')} size="small">
         <Table
           rowKey="id"
