@@ -4,6 +4,9 @@
  * `npx tsx lab/cli.ts install`: installs the Debian packages the lab needs (root only).
  * `npx tsx lab/cli.ts alarms --url http://127.0.0.1:PORT/alarms/lab-ai --token T [--rate 2] [--count N] [--burst N]
  *   [--concurrency 8] [--kinds off-post,smoke-fire] [--unlinked] [--seed N] [--quiet]`: pushes lab alarms (see alarmGenerator.ts).
+ * `npx tsx lab/cli.ts gps [--backfill-hours N] [--url mqtt://… --username U --password P]`: with --backfill-hours,
+ *   publishes the lab GPS units' history of the past N hours (10 s steps) and exits; without, runs the units live
+ *   (the running lab already does that itself) until Ctrl+C. The broker is the running lab's unless --url is given.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,7 +14,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALARM_KINDS, type KnownAlarmKind } from '../src/shared/domain/alarm';
 import { labAlarmChannels, runGenerator, type SentAlarm } from './alarmGenerator';
-import { DEFAULT_RUN_DIR, startLab, type LabAlarms } from './lab';
+import { backfill, labGpsUnits, startGpsSimulator } from './gpsSimulator';
+import { DEFAULT_RUN_DIR, startLab, type LabAlarms, type LabJson } from './lab';
 import { startPbx, type LabPbx } from './pbx/pbx';
 import { LAB_DEBIAN_PACKAGES } from './packages';
 import { LAB_JSON } from './stale';
@@ -158,6 +162,39 @@ async function runAlarms(argv: string[]): Promise<void> {
   if (stats.failed.length > 0) process.exitCode = 1;
 }
 
+/** The broker of the lab running from the default run dir, if one is. */
+function runningLabMqtt(): LabJson['mqtt'] | null {
+  try {
+    return (JSON.parse(readFileSync(join(DEFAULT_RUN_DIR, LAB_JSON), 'utf8')) as { mqtt?: LabJson['mqtt'] }).mqtt ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function runGps(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'backfill-hours': { type: 'string' }, url: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+  });
+  const running = runningLabMqtt();
+  const url = values.url ?? running?.url;
+  if (!url) throw new Error('--url mqtt://127.0.0.1:1883 is required (no running lab names its broker)');
+  const broker = { url, username: values.username ?? running?.username ?? '', password: values.password ?? running?.password ?? '' };
+  const log = (line: string): void => console.log(line);
+  if (values['backfill-hours'] !== undefined) {
+    const hours = Number(values['backfill-hours']);
+    if (!(hours > 0 && hours <= 168)) throw new Error('--backfill-hours takes 0 < N <= 168');
+    const t0 = Date.now();
+    const sent = await backfill({ broker, hours, log });
+    console.log(`backfilled ${sent} positions of ${labGpsUnits().length} units (${hours} h at 10 s steps) in ${Date.now() - t0} ms`);
+    return;
+  }
+  const sim = await startGpsSimulator({ broker, log });
+  for (const u of labGpsUnits()) console.log(`  gps/${u.id}  ${u.kind.padEnd(8)} ${u.name}  phone ${u.phone}  ${u.speed} m/s`);
+  console.log('\nCtrl+C stops the units.');
+  untilSignal(log, () => sim.stop());
+}
+
 const command = process.argv[2];
 if (command === 'install') {
   install();
@@ -171,12 +208,17 @@ if (command === 'install') {
     console.error(`lab alarms failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
+} else if (command === 'gps') {
+  runGps(process.argv.slice(3)).catch((err: unknown) => {
+    console.error(`lab gps failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
 } else if (command === undefined || command === 'run') {
   run().catch((err: unknown) => {
     console.error(`lab failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
 } else {
-  console.error('usage: npx tsx lab/cli.ts [run|pbx|install|alarms]');
+  console.error('usage: npx tsx lab/cli.ts [run|pbx|install|alarms|gps]');
   process.exitCode = 2;
 }

@@ -15,6 +15,7 @@ import { startIsapiServer, type IsapiServer } from './isapiServer';
 import { janusWsUrl, writeJanusConfig } from './janusConfig';
 import { waitForJanus, waitForMedia } from './janusChecks';
 import { writeLabAlarmsFile } from './alarmInputsFile';
+import { LAB_GPS_TOPIC, labGpsFile, labGpsUnits, startGpsSimulator, type GpsSimulator } from './gpsSimulator';
 import { mqttJson, startMosquitto, type LabMqtt, type LabMqttJson } from './mosquitto';
 import { createNetns, deleteNetns, NETNS } from './netns';
 import { ensurePanorama } from './panorama';
@@ -77,6 +78,8 @@ export type Lab = {
   mqtt: LabMqtt;
   /** The alarm sources for the console (`--lab-alarms <consoleJson>`) and the token the generator sends. */
   alarms: LabAlarms;
+  /** The simulated GPS units publishing to the broker, and the feed for the console (`--lab-gps <consoleJson>`). */
+  gps: LabGps;
   /** SIGKILL Janus (tests use this to prove recovery); it stays down until startJanus(). */
   killJanus(): Promise<void>;
   /** Starts Janus again (same config, same mountpoints); resolves when its WebSocket answers. */
@@ -95,6 +98,7 @@ export type LabJson = {
   pbx: LabPbxJson;
   mqtt: LabMqttJson;
   alarms: LabAlarms;
+  gps: LabGps;
   /** `lab` is the Node process that owns the lab; the others are its children (null while down). */
   pids: LabPids;
   netns: string;
@@ -108,6 +112,14 @@ export type LabAlarms = {
   token: string;
   /** Where the console's receiver listens for the lab (0: a free port, read from the console's settings). */
   receiverPort: number;
+};
+
+export type LabGps = {
+  /** `<runDir>/gps.json` (0600): `{url, username, password, topic}` of the broker the units publish to. */
+  consoleJson: string;
+  /** `gps/#`: each unit publishes on `gps/<id>`. */
+  topic: string;
+  unitIds: string[];
 };
 
 /** The lab's webhook token: a lab secret, like its SIP and broker passwords. */
@@ -213,6 +225,8 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
   let mqtt: LabMqtt | null = null;
   let mqttStart: Promise<LabMqtt> | null = null;
   const alarms: LabAlarms = { consoleJson: join(runDir, 'alarms.json'), token: LAB_ALARM_TOKEN, receiverPort: opts.alarmReceiverPort ?? LAB_ALARM_RECEIVER_PORT };
+  const gps: LabGps = { consoleJson: join(runDir, 'gps.json'), topic: LAB_GPS_TOPIC, unitIds: labGpsUnits().map((u) => u.id) };
+  let gpsSimulator: GpsSimulator | null = null;
 
   // pids.json from the first spawn on (crash cleanup); lab.json only once the lab is ready.
   const writeState = (): void => {
@@ -230,6 +244,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       pbx: pbxJson(pbx),
       mqtt: mqttJson(mqtt),
       alarms,
+      gps,
       pids,
       netns: NETNS,
       startedAt: new Date(started).toISOString(),
@@ -294,6 +309,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
       clearInterval(pruneTimer);
       generator.stop();
       ptzCamera.stop();
+      await gpsSimulator?.stop();
       await isapi.close();
       await recordServer.close();
       await Promise.all([...children.map((c) => c.stop()), pbxStart?.then((p) => p.stop(), () => undefined), mqttStart?.then((m) => m.stop(), () => undefined), ...rtpSpeakers.map((r) => r.stop())]);
@@ -322,6 +338,9 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     pbx = await pbxStart;
     mqtt = await mqttStart;
     writeLabAlarmsFile(alarms.consoleJson, { token: alarms.token, receiverPort: alarms.receiverPort, mqtt: mqttJson(mqtt) });
+    // The GPS units publish live from now on (their history only with `npx tsx lab/cli.ts gps --backfill-hours N`).
+    writeFileSync(gps.consoleJson, JSON.stringify(labGpsFile(mqttJson(mqtt)), null, 2), { mode: 0o600 });
+    gpsSimulator = await startGpsSimulator({ broker: mqttJson(mqtt), log });
     // After the PBX (it empties the phones' folder) and the namespace (their address is the host side of its veth).
     rtpSpeakers = await startRtpSpeakers(join(dirname(pbx.consoleJson), 'phones'), log);
     ready = true;
@@ -344,6 +363,7 @@ export async function startLab(opts: { runDir?: string; log?: (line: string) => 
     rtpSpeakers,
     mqtt,
     alarms,
+    gps,
     killJanus: () => janus.kill(),
     startJanus: async () => {
       if (stopped) throw new Error('lab is stopped');
