@@ -1,6 +1,7 @@
 // `npm start`: the real Electron app where its binary is present (and a display exists), otherwise the web host.
 // `npm start -- --web` forces the web host. When the local lab runs (`npm run lab`), its Janus is registered as a backend
-// its PBX's SIP account and directory are passed with --lab-pbx, and its alarm sources with --lab-alarms.
+// its PBX's SIP account and directory are passed with --lab-pbx, its alarm sources with --lab-alarms, and its GPS
+// units' feed (broker, account, topic) with --lab-gps.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -14,6 +15,7 @@ const labFile = 'lab/.run/lab.json';
 let labBackend = null;
 let labPbx = null;
 let labAlarms = null;
+let labGps = null;
 try {
   const lab = JSON.parse(fs.readFileSync(labFile, 'utf8'));
   labBackend = lab.janusUrl ?? null;
@@ -22,6 +24,8 @@ try {
   if (lab.pbx && fs.existsSync(pbxFile)) labPbx = pbxFile;
   // Its alarm sources (generator webhooks, broker subscription): `npx tsx lab/cli.ts alarms` then pops alarms up.
   if (lab.alarms?.consoleJson && fs.existsSync(lab.alarms.consoleJson)) labAlarms = lab.alarms.consoleJson;
+  // Its simulated GPS units publish to its broker: the console's feed subscribes to them.
+  if (lab.gps?.consoleJson && fs.existsSync(lab.gps.consoleJson)) labGps = lab.gps.consoleJson;
 } catch {
   // no lab running: fine
 }
@@ -35,7 +39,7 @@ if (electron && hasDisplay) {
   console.log(`Starting the Electron app (${electron})`);
   child = spawn(
     electron,
-    ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : []), ...(labPbx ? [`--lab-pbx=${labPbx}`] : []), ...(labAlarms ? [`--lab-alarms=${labAlarms}`] : [])],
+    ['.', ...(labBackend ? [`--lab-backend=${labBackend}`] : []), ...(labPbx ? [`--lab-pbx=${labPbx}`] : []), ...(labAlarms ? [`--lab-alarms=${labAlarms}`] : []), ...(labGps ? [`--lab-gps=${labGps}`] : [])],
     { stdio: 'inherit' },
   );
 } else {
@@ -52,6 +56,7 @@ if (electron && hasDisplay) {
       ...(labBackend ? ['--lab-backend', labBackend] : []),
       ...(labPbx ? ['--lab-pbx', labPbx] : []),
       ...(labAlarms ? ['--lab-alarms', labAlarms] : []),
+      ...(labGps ? ['--lab-gps', labGps] : []),
     ],
     { stdio: 'inherit' },
   );

@@ -6,7 +6,7 @@ import path from 'node:path';
 export type WebHostProcess = { url: string; origin: string; dataDir: string; child: ChildProcess; startedAt: number; readyAt: number; stop(): Promise<void> };
 
 /** Starts the built web host (`dist/main/web.mjs`) on a free port with a fresh data dir; resolves on its MDC_READY line. */
-export async function startWebHostProcess(opts: { labBackend?: string; labPbx?: string; labAlarms?: string; dataDir?: string } = {}): Promise<WebHostProcess> {
+export async function startWebHostProcess(opts: { labBackend?: string; labPbx?: string; labAlarms?: string; labGps?: string; dataDir?: string } = {}): Promise<WebHostProcess> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-e2e-'));
   const args = ['dist/main/web.mjs', '--port', '0', '--data-dir', dataDir];
   if (opts.labBackend) args.push('--lab-backend', opts.labBackend);
@@ -14,6 +14,8 @@ export async function startWebHostProcess(opts: { labBackend?: string; labPbx?: 
   if (opts.labPbx) args.push('--lab-pbx', opts.labPbx);
   // The lab's alarm sources (webhook tokens, broker password) and the receiver's port.
   if (opts.labAlarms) args.push('--lab-alarms', opts.labAlarms);
+  // The lab's GPS feed (broker, account with password, topic): saved enabled.
+  if (opts.labGps) args.push('--lab-gps', opts.labGps);
   const startedAt = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MDC_LOG_LEVEL: 'warn' } });
   let stderr = '';

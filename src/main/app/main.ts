@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
 import { registerLabPbx } from '../telephony/labPbx';
 import { registerLabAlarms } from '../alarms/labAlarms';
+import { registerLabGps } from '../gps/labGps';
 import { appPaths, dataDirFor, readAppVersion } from './appPaths';
 import { createConsoleWindow, WINDOW_TITLE } from './consoleWindow';
 import { wallWindowsOverride } from './displayPlan';
@@ -55,6 +56,8 @@ async function start(log: Logger): Promise<void> {
   if (labPbx && !app.isPackaged) await registerLabPbx(core, labPbx, log);
   const labAlarms = app.commandLine.getSwitchValue('lab-alarms');
   if (labAlarms && !app.isPackaged) await registerLabAlarms(core, labAlarms, log);
+  const labGps = app.commandLine.getSwitchValue('lab-gps');
+  if (labGps && !app.isPackaged) await registerLabGps(core, labGps, log);
 
   applySessionPolicy(session.defaultSession, { log, connectOrigins: () => core.connectOrigins() });
   protocol.handle(

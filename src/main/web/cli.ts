@@ -7,10 +7,11 @@ import { createLogger } from '../services/logger';
 import { registerLabBackend } from '../services/labBackend';
 import { registerLabPbx } from '../telephony/labPbx';
 import { registerLabAlarms } from '../alarms/labAlarms';
+import { registerLabGps } from '../gps/labGps';
 import { startWebHost } from './webHost';
 
 /**
- * Entry of the web host: `node dist/main/web.mjs [--port N] [--data-dir DIR] [--lab-backend ws://...] [--lab-pbx FILE] [--lab-alarms FILE]`.
+ * Entry of the web host: `node dist/main/web.mjs [--port N] [--data-dir DIR] [--lab-backend ws://...] [--lab-pbx FILE] [--lab-alarms FILE] [--lab-gps FILE]`.
  * Prints the URL (with the session token) and one machine-readable line `MDC_READY {...}`.
  */
 const { values } = parseArgs({
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'lab-backend': { type: 'string' },
     'lab-pbx': { type: 'string' },
     'lab-alarms': { type: 'string' },
+    'lab-gps': { type: 'string' },
   },
 });
 
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   if (values['lab-backend']) await registerLabBackend(core, values['lab-backend'], log);
   if (values['lab-pbx']) await registerLabPbx(core, path.resolve(values['lab-pbx']), log);
   if (values['lab-alarms']) await registerLabAlarms(core, path.resolve(values['lab-alarms']), log);
+  if (values['lab-gps']) await registerLabGps(core, path.resolve(values['lab-gps']), log);
   const host = await startWebHost({ core, log, rendererDir, port: Number(values.port) });
   process.stdout.write(`\n煤矿应急指挥调度台 (web host) ready — open in Chromium:\n  ${host.url}\n\n`);
   process.stdout.write(`MDC_READY ${JSON.stringify({ url: host.url, origin: host.origin, dataDir })}\n`);
