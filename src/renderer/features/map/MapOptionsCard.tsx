@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { DEFAULT_MAP_OPTIONS, mapOptionsSchema, type ImageryLayer, type ImageryType, type MapOptions } from '../../../shared/domain/map';
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { DEFAULT_MAP_OPTIONS, mapOrigins, mapOptionsSchema, type ImageryLayer, type ImageryType, type MapOptions } from '../../../shared/domain/map';
 import type { StringKey } from '../../app/strings';
 import { useAppDispatch, useT } from '../../app/hooks';
 import { settingsApi, useGetSettingsQuery } from '../settings/settingsApi';
@@ -27,6 +27,12 @@ const PROBE_TIMEOUT_MS = 8_000;
 
 type TestState = { running: true } | { running: false; result: ProbeResult };
 
+/**
+ * The map origins this page's CSP was computed with: the page gets its policy when it loads and keeps it, so the
+ * servers of a later save are reachable only after a reload (taken from the first settings this page saw).
+ */
+let originsAtLoad: ReadonlySet<string> | null = null;
+
 /** 地图图层 in settings: the private network's imagery layers, the default one and the terrain server (一张图). */
 export function MapOptionsCard() {
   const t = useT();
@@ -41,6 +47,11 @@ export function MapOptionsCard() {
   const [editing, setEditing] = useState<{ index: number | null } | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
   const runTest = useLayerTest();
+
+  useEffect(() => {
+    if (settings && originsAtLoad === null) originsAtLoad = new Set(mapOrigins(settings.map));
+  }, [settings]);
+  const needsReload = originsAtLoad !== null && mapOrigins(saved).some((o) => !originsAtLoad!.has(o));
 
   const change = (next: Partial<MapDraft>) => setDraft({ ...shown, ...next });
   const terrainError = terrainIssue(shown.terrainUrl);
@@ -74,11 +85,26 @@ export function MapOptionsCard() {
       }
     >
       <Typography.Paragraph type="secondary">{t('mapSettings.card.hint')}</Typography.Paragraph>
+      {needsReload ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t('mapSettings.reload')}
+          action={
+            <Button size="small" onClick={() => window.location.reload()} data-testid="map-options-reload">
+              {t('mapSettings.reload.button')}
+            </Button>
+          }
+          data-testid="map-options-reload-hint"
+        />
+      ) : null}
       <Table<ImageryLayer>
         rowKey="id"
         size="small"
         pagination={false}
         dataSource={shown.imagery}
+        tableLayout="fixed"
         locale={{ emptyText: t('mapSettings.empty') }}
         data-testid="map-layer-table"
         columns={[
@@ -93,12 +119,13 @@ export function MapOptionsCard() {
               </Space>
             ),
           },
-          { title: t('mapSettings.col.id'), dataIndex: 'id' },
-          { title: t('mapSettings.col.type'), dataIndex: 'type', render: (type: ImageryType) => t(`mapSettings.type.${type}`) },
-          { title: t('mapSettings.col.kind'), key: 'kind', render: (_, l) => <Tag>{t(`mapSettings.kind.${l.source.kind}`)}</Tag> },
+          { title: t('mapSettings.col.id'), dataIndex: 'id', width: 110, ellipsis: true },
+          { title: t('mapSettings.col.type'), dataIndex: 'type', width: 90, render: (type: ImageryType) => t(`mapSettings.type.${type}`) },
+          { title: t('mapSettings.col.kind'), key: 'kind', width: 100, render: (_, l) => <Tag>{t(`mapSettings.kind.${l.source.kind}`)}</Tag> },
           {
             title: t('mapSettings.col.url'),
             key: 'url',
+            width: '30%',
             ellipsis: true,
             render: (_, l) => (
               <Typography.Text style={{ fontFamily: 'monospace', fontSize: 12 }} title={l.source.url}>
@@ -107,7 +134,7 @@ export function MapOptionsCard() {
             ),
           },
           { title: t('mapSettings.col.maximumLevel'), dataIndex: 'maximumLevel', width: 80 },
-          { title: t('mapSettings.col.test'), key: 'test', render: (_, l) => <TestResult state={tests[l.id]} /> },
+          { title: t('mapSettings.col.test'), key: 'test', width: 240, render: (_, l) => <TestResult state={tests[l.id]} /> },
           {
             key: 'actions',
             width: 190,
