@@ -1,3 +1,5 @@
+import { mapMarkSchema, mapOptionsSchema, saveMapMarkInputSchema } from '../domain/map';
+import { gpsFeedStatusSchema, gpsFixSchema, gpsTrackQuerySchema, gpsTrackSchema, gpsUnitSchema, saveGpsFeedSchema } from '../domain/gps';
 import { z } from 'zod';
 import { catalogueSchema, backendStatusSchema, streamKindSchema } from '../domain/catalogue';
 import { streamSourceSchema } from '../domain/stream';
@@ -335,6 +337,23 @@ export const requestContract = {
   deleteReportTemplate: { input: byId, output: z.null(), timeoutMs: 5_000 },
   /** A 快报 of an event from a stored template or a body being edited (placeholders replaced on the Node side). */
   renderEventReport: { input: renderEventReportInputSchema, output: renderedReportSchema, timeoutMs: 5_000 },
+
+  // ── Map (一张图) ──
+  /** The private network's imagery layers and terrain server; replies once the CSP allows their origins. */
+  saveMapOptions: { input: mapOptionsSchema, output: settingsSchema, timeoutMs: 5_000 },
+  listMapMarks: { input: empty, output: z.array(mapMarkSchema), timeoutMs: 5_000 },
+  /** Stored before the reply. */
+  saveMapMark: { input: saveMapMarkInputSchema, output: mapMarkSchema, timeoutMs: 5_000 },
+  deleteMapMark: { input: byId, output: z.null(), timeoutMs: 5_000 },
+
+  // ── GPS units (单兵、车载、移动app、无人机) ──
+  /** Every known unit with its newest fix. */
+  listGpsUnits: { input: empty, output: z.array(gpsUnitSchema), timeoutMs: 5_000 },
+  /** A unit's positions in [from, to] (at most 24 h), oldest first. */
+  queryGpsTrack: { input: gpsTrackQuerySchema, output: gpsTrackSchema, timeoutMs: 15_000 },
+  getGpsFeedStatus: { input: empty, output: gpsFeedStatusSchema, timeoutMs: 5_000 },
+  /** The MQTT position feed, plus the password when new or replaced (null removes it); replies once applied. */
+  saveGpsFeed: { input: saveGpsFeedSchema, output: settingsSchema, timeoutMs: 10_000 },
 } as const;
 
 export const eventContract = {
@@ -351,6 +370,9 @@ export const eventContract = {
   onAlarmStatus: alarmStatusSchema,
   /** Seat sync's state or backlog changed. */
   onSyncStatus: syncStatusSchema,
+  /** New positions, batched (at most one push a second); a unit seen for the first time comes whole. */
+  onGpsFixes: z.object({ fixes: z.array(gpsFixSchema), units: z.array(gpsUnitSchema) }).strict(),
+  onGpsFeedStatus: gpsFeedStatusSchema,
 } as const;
 
 export type RequestContract = typeof requestContract;

@@ -100,9 +100,17 @@ export const REQUEST_NAMES = [
   'saveReportTemplate',
   'deleteReportTemplate',
   'renderEventReport',
+  'saveMapOptions',
+  'listMapMarks',
+  'saveMapMark',
+  'deleteMapMark',
+  'listGpsUnits',
+  'queryGpsTrack',
+  'getGpsFeedStatus',
+  'saveGpsFeed',
 ] as const;
 
-export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus', 'onSyncStatus'] as const;
+export const EVENT_NAMES = ['onCatalogueChanged', 'onBackendStatus', 'onWallChanged', 'onDownloadProgress', 'onPresence', 'onBroadcastDue', 'onAlarm', 'onAlarmStatus', 'onSyncStatus', 'onGpsFixes', 'onGpsFeedStatus'] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

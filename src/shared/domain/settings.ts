@@ -1,3 +1,5 @@
+import { DEFAULT_MAP_OPTIONS, mapOptionsSchema } from './map';
+import { DEFAULT_GPS_FEED, gpsFeedConfigSchema } from './gps';
 import { z } from 'zod';
 import { backendSecretSchema } from './secret';
 import { alarmInputConfigSchema, alarmOptionsSchema, DEFAULT_ALARM_OPTIONS, seatRoleSchema } from './alarm';
@@ -143,6 +145,10 @@ export const settingsSchema = z.object({
   seatRole: seatRoleSchema,
   /** Seat sync through the centre's broker (its password is in the SecretStore as `sync:password`). */
   sync: syncConfigSchema,
+  /** 一张图: the private network's imagery layers and terrain server. */
+  map: mapOptionsSchema,
+  /** The MQTT feed of GPS units' positions (its password is in the SecretStore as `gps:password`). */
+  gpsFeed: gpsFeedConfigSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -155,4 +161,6 @@ export const DEFAULT_SETTINGS: Settings = {
   alarmOptions: DEFAULT_ALARM_OPTIONS,
   seatRole: 'government',
   sync: DEFAULT_SYNC_CONFIG,
+  map: DEFAULT_MAP_OPTIONS,
+  gpsFeed: DEFAULT_GPS_FEED,
 };
