@@ -24,6 +24,6 @@ const consoleBaseQuery: BaseQueryFn<ConsoleQueryArgs, unknown, ApiError> = async
 export const consoleApi = createApi({
   reducerPath: 'consoleApi',
   baseQuery: consoleBaseQuery,
-  tagTypes: ['Settings', 'Catalogue', 'Audit', 'Snapshots', 'Recordings', 'Presets', 'Contacts', 'Groups', 'Calls', 'BroadcastGroups', 'Clips', 'Broadcasts', 'Schedules', 'RtpRoutes', 'Alarms', 'AlarmStatus', 'Tasks', 'Sync', 'Events', 'ReportTemplates'],
+  tagTypes: ['Settings', 'Catalogue', 'Audit', 'Snapshots', 'Recordings', 'Presets', 'Contacts', 'Groups', 'Calls', 'BroadcastGroups', 'Clips', 'Broadcasts', 'Schedules', 'RtpRoutes', 'Alarms', 'AlarmStatus', 'Tasks', 'Sync', 'Events', 'ReportTemplates', 'MapMarks', 'GpsFeed'],
   endpoints: () => ({}),
 });

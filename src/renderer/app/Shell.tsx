@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Alert, Layout, Menu, Tag } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Alert, Layout, Menu, Spin, Tag } from 'antd';
 import {
   AlertOutlined,
   AppstoreOutlined,
@@ -18,7 +18,9 @@ import type { StringKey } from './strings';
 import { WallPage } from '../features/wall/WallPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
-import { NotBuiltPage } from '../features/placeholder/NotBuiltPage';
+
+// CesiumJS is large: the map's code loads when the map is first opened.
+const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
 import { PhonePage } from '../features/phone/PhonePage';
 import { BroadcastPage } from '../features/broadcast/BroadcastPage';
 import { AlarmsEventsPage } from '../features/alarms/AlarmsEventsPage';
@@ -66,6 +68,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
   let page: React.ReactNode;
   switch (route) {
     case 'wall':
+    default:
       page = <WallPage api={api} />;
       break;
     case 'settings':
@@ -86,8 +89,13 @@ export function Shell({ api }: { api: ConsoleApi }) {
     case 'tasks':
       page = <TasksPage />;
       break;
-    default:
-      page = <NotBuiltPage page={t(NAV.find((n) => n.route === route)!.label)} />;
+    case 'map':
+      page = (
+        <Suspense fallback={<Spin className="shell__loading" />}>
+          <MapPage api={api} />
+        </Suspense>
+      );
+      break;
   }
 
   return (

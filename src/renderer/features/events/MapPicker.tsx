@@ -1,23 +1,9 @@
 import { useMemo } from 'react';
-import districtsText from '../../../../assets/data/changzhi-districts.geojson?raw';
 import type { LonLat, Mine } from '../../../shared/domain/catalogue';
-
-type Ring = [number, number][];
-type Feature = { properties: { adcode: string; name: string; level?: string; center?: [number, number] }; geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } };
+import { districtProjection, districtShapes, ringsPath } from '../map/districtData';
 
 const WIDTH = 640;
 const PAD = 10;
-
-/** The districts' outer rings (the city outline is drawn from its districts). */
-function districtRings(): { name: string; center: [number, number] | null; rings: Ring[] }[] {
-  const collection = JSON.parse(districtsText) as { features: Feature[] };
-  return collection.features
-    .filter((f) => f.properties.level !== 'city')
-    .map((f) => {
-      const polygons = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as Ring[][];
-      return { name: f.properties.name, center: f.properties.center ?? null, rings: polygons.map((p) => p[0]!).filter(Boolean) };
-    });
-}
 
 /**
  * 在地图上选点: the city's districts (offline, from the bundled outline) and the catalogue's mines; a click places the
@@ -26,30 +12,11 @@ function districtRings(): { name: string; center: [number, number] | null; rings
  */
 export function MapPicker({ value, mines, onPick, height = 380 }: { value: LonLat | null; mines: readonly Mine[]; onPick?: (at: LonLat) => void; height?: number }) {
   const map = useMemo(() => {
-    const districts = districtRings();
-    let minLon = Infinity;
-    let maxLon = -Infinity;
-    let minLat = Infinity;
-    let maxLat = -Infinity;
-    for (const d of districts)
-      for (const ring of d.rings)
-        for (const [lon, lat] of ring) {
-          minLon = Math.min(minLon, lon);
-          maxLon = Math.max(maxLon, lon);
-          minLat = Math.min(minLat, lat);
-          maxLat = Math.max(maxLat, lat);
-        }
-    const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-    const scale = (WIDTH - 2 * PAD) / ((maxLon - minLon) * kx);
-    const height = Math.round((maxLat - minLat) * scale + 2 * PAD);
-    const project = ([lon, lat]: readonly [number, number]): [number, number] => [PAD + (lon - minLon) * kx * scale, PAD + (maxLat - lat) * scale];
-    const unproject = (x: number, y: number): LonLat => [minLon + (x - PAD) / (kx * scale), maxLat - (y - PAD) / scale];
-    const paths = districts.map((d) => ({
-      name: d.name,
-      label: d.center ? project(d.center) : null,
-      d: d.rings.map((r) => `M${r.map((p) => project(p).map((n) => n.toFixed(1)).join(',')).join('L')}Z`).join(''),
-    }));
-    return { height, project, unproject, paths };
+    const projection = districtProjection(WIDTH, PAD);
+    const paths = districtShapes()
+      .filter((d) => d.level !== 'city')
+      .map((d) => ({ name: d.name, label: d.center ? projection.project(d.center) : null, d: ringsPath(d.rings, projection.project) }));
+    return { height: projection.height, project: projection.project, unproject: projection.unproject, paths };
   }, []);
 
   const click = (e: React.MouseEvent<SVGSVGElement>): void => {

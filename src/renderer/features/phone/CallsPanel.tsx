@@ -7,7 +7,7 @@ import { CallCard, type CallActions } from './CallCard';
 import { usePhoneEngine } from './phoneEngineContext';
 import { callSelectionToggled, selectPhoneCalls, selectRollCall, selectSelectedCallIds } from './phoneSlice';
 import { useNow } from './useNow';
-import { useOpenMineOnWall } from './useOpenMineOnWall';
+import { useOpenMineOnWall } from '../wall/useOpenOnWall';
 
 /** 当前通话: every call with its controls, the consultation (会商) toolbar and the roll-call (点名) report. */
 export function CallsPanel() {

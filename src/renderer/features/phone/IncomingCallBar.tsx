@@ -3,7 +3,7 @@ import { PhoneOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { useAppSelector, useT } from '../../app/hooks';
 import { usePhoneEngine } from './phoneEngineContext';
 import { selectCalls } from './phoneSlice';
-import { useOpenMineOnWall } from './useOpenMineOnWall';
+import { useOpenMineOnWall } from '../wall/useOpenOnWall';
 
 /** Incoming calls ring on every page: caller, mine, answer, decline, and the mine's cameras on the wall. */
 export function IncomingCallBar() {

@@ -8,7 +8,7 @@ import { DialPad } from './DialPad';
 import { DirectoryPanel } from './DirectoryPanel';
 import { usePhoneEngine } from './phoneEngineContext';
 import { selectPhoneNotice } from './phoneSlice';
-import { useOpenMineOnWall } from './useOpenMineOnWall';
+import { useOpenMineOnWall } from '../wall/useOpenOnWall';
 
 /** 电话调度: directory and groups | current calls, consultation, roll-call, history and recordings | dial pad. */
 export function PhonePage() {

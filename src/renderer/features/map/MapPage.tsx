@@ -1,0 +1,409 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, App, Form, Input, Modal } from 'antd';
+import type { ConsoleApi } from '../../../shared/contract/consoleApi';
+import { useT } from '../../app/hooks';
+import { kindText } from '../alarms/alarmModel';
+import { useListAlarmsQuery } from '../alarms/alarmsApi';
+import { useListEventsQuery } from '../events/eventsApi';
+import { useGetSettingsQuery } from '../settings/settingsApi';
+import { useGetCatalogueQuery } from '../tree/catalogueApi';
+import { MapScene } from './engine/mapScene';
+import { formatArea, formatDistance, pathLengthMetres, polygonAreaSquareMetres, type LonLat } from './engine/geodesy';
+import { circleRing, haversineMetres, selectInCircle, selectInRect } from './engine/selection';
+import type { ViewMode } from './engine/mapView';
+import { MapDetailPanel, type MapData } from './MapDetailPanel';
+import { MapToolbar, type MapTool } from './MapToolbar';
+import { LayerLegend } from './LayerLegend';
+import { OverviewMap } from './OverviewMap';
+import { SelectionPanel } from './SelectionPanel';
+import { TrackPanel } from './TrackPanel';
+import { useListGpsUnitsQuery, useListMapMarksQuery, useSaveMapMarkMutation } from './mapApi';
+import {
+  alarmPoints,
+  cameraPoints,
+  eventPoints,
+  groupSelection,
+  LAYER_NAMES,
+  markPoints,
+  minePoints,
+  mineStatuses,
+  unitPoints,
+  type GroupedSelection,
+  type LayerName,
+} from './mapModel';
+import { installMapProbe } from './mapProbe';
+import { readMapFocus, type MapFocus } from './mapFocus';
+
+const DAY_MS = 24 * 3600_000;
+const ALL_VISIBLE = Object.fromEntries(LAYER_NAMES.map((n) => [n, true])) as Record<LayerName, boolean>;
+
+/**
+ * 一张图: the offline Cesium map of mines, cameras, GPS units, open alarms and events, with selection (框选/圈选,
+ * grouped by type and function), tools (测距、测面、标记、清屏、复位、鹰眼、全屏), tracks of the past 24 hours,
+ * and the links to live video, the wall, the phone and the alarm records.
+ */
+export function MapPage({ api }: { api: ConsoleApi }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const globeRef = useRef<HTMLDivElement>(null);
+  const [scene, setScene] = useState<MapScene | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // ── The globe ──
+  useEffect(() => {
+    const el = globeRef.current;
+    if (!el) return;
+    let created: MapScene | null = null;
+    try {
+      created = new MapScene(el);
+    } catch (err) {
+      queueMicrotask(() => setFailure(err instanceof Error ? err.message : String(err)));
+      return;
+    }
+    const s = created;
+    const removeProbe = installMapProbe(s);
+    queueMicrotask(() => setScene(s));
+    return () => {
+      removeProbe();
+      s.destroy();
+      setScene(null);
+    };
+  }, []);
+
+  // ── Data ──
+  const { data: settings } = useGetSettingsQuery();
+  const { data: catalogue } = useGetCatalogueQuery();
+  const [since] = useState(() => Date.now() - DAY_MS);
+  const { data: alarms = [] } = useListAlarmsQuery({ state: 'new', from: since, limit: 500 });
+  const { data: events = [] } = useListEventsQuery({ state: 'open', limit: 500 });
+  const { data: units = [] } = useListGpsUnitsQuery();
+  const { data: marks = [] } = useListMapMarksQuery();
+  const statuses = useMemo(() => mineStatuses(catalogue ?? { mines: [], channels: [] }, alarms), [catalogue, alarms]);
+  const channelIndex = useMemo(() => new Map((catalogue?.channels ?? []).map((c) => [c.id, c])), [catalogue]);
+  const mineIndex = useMemo(() => new Map((catalogue?.mines ?? []).map((m) => [m.id, m])), [catalogue]);
+  const unitIndex = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
+  const data: MapData = { catalogue, statuses, alarms, events, units, marks };
+
+  useEffect(() => {
+    if (!scene) return;
+    scene.layers.mines.set(minePoints(statuses));
+  }, [scene, statuses]);
+  useEffect(() => {
+    if (!scene) return;
+    scene.layers.cameras.set(cameraPoints(catalogue?.channels ?? []));
+    scene.queueRecluster();
+  }, [scene, catalogue]);
+  useEffect(() => {
+    if (scene) scene.layers.units.set(unitPoints(units));
+  }, [scene, units]);
+  useEffect(() => {
+    if (scene) scene.layers.alarms.set(alarmPoints(alarms, channelIndex, mineIndex, kindText));
+  }, [scene, alarms, channelIndex, mineIndex]);
+  useEffect(() => {
+    if (scene) scene.layers.events.set(eventPoints(events));
+  }, [scene, events]);
+  useEffect(() => {
+    if (scene) scene.layers.marks.set(markPoints(marks));
+  }, [scene, marks]);
+
+  // ── View: layers, imagery, 2D/3D ──
+  const [visible, setVisible] = useState<Record<LayerName, boolean>>(ALL_VISIBLE);
+  const [districtsVisible, setDistrictsVisible] = useState(true);
+  useEffect(() => {
+    if (!scene) return;
+    for (const name of LAYER_NAMES) scene.layers[name].show = visible[name];
+    scene.districts.show = districtsVisible;
+  }, [scene, visible, districtsVisible]);
+  const mapOptions = settings?.map;
+  const [imageryChoice, setImageryChoice] = useState<string | null | undefined>(undefined);
+  const imageryId = imageryChoice === undefined ? (mapOptions?.activeImageryId ?? null) : imageryChoice;
+  useEffect(() => {
+    if (!scene || !mapOptions) return;
+    scene.view.setImagery(mapOptions, mapOptions.imagery.some((l) => l.id === imageryId) ? imageryId : null);
+    scene.view.setTerrain(mapOptions.terrainUrl);
+  }, [scene, mapOptions, imageryId]);
+  const [mode, setModeState] = useState<ViewMode>('3d');
+  const setMode = (m: ViewMode) => {
+    scene?.view.setMode(m);
+    setModeState(m);
+  };
+
+  // ── Picked object, selection, track ──
+  const [picked, setPicked] = useState<{ layer: LayerName; id: string } | null>(null);
+  const [selection, setSelection] = useState<GroupedSelection | null>(null);
+  const [trackUnit, setTrackUnit] = useState<string | null>(null);
+  const [trackOpen, setTrackOpen] = useState(false);
+  const [overview, setOverview] = useState(true);
+  useEffect(() => {
+    if (!scene) return;
+    for (const name of LAYER_NAMES) scene.layers[name].setSelected(picked?.layer === name ? [picked.id] : []);
+  }, [scene, picked]);
+
+  const showSelection = useCallback(
+    (result: ReadonlyMap<string, readonly { id: string }[]>) => {
+      if (!scene) return;
+      const grouped = groupSelection(result as Parameters<typeof groupSelection>[0], channelIndex, unitIndex);
+      for (const name of LAYER_NAMES) scene.layers[name].setSelected((result.get(name) ?? []).map((p) => p.id));
+      setPicked(null);
+      setSelection(grouped);
+    },
+    [scene, channelIndex, unitIndex],
+  );
+
+  // ── Tools ──
+  const [tool, setTool] = useState<MapTool>('none');
+  const [markAt, setMarkAt] = useState<LonLat | null>(null);
+  const toolRef = useRef(tool);
+  toolRef.current = tool;
+  useEffect(() => {
+    if (!scene) return;
+    const finish = () => {
+      const kind = toolRef.current;
+      if (kind !== 'distance' && kind !== 'area') return;
+      // A double click also clicked twice: drop repeated points.
+      const points = scene.sketch.endDraft().filter((p, i, all) => i === 0 || p.lon !== all[i - 1]!.lon || p.lat !== all[i - 1]!.lat);
+      if (kind === 'distance' && points.length >= 2) scene.sketch.addMeasurement('distance', points, `${t('map.result.distance')} ${formatDistance(pathLengthMetres(points), t)}`);
+      if (kind === 'area' && points.length >= 3) scene.sketch.addMeasurement('area', points, `${t('map.result.area')} ${formatArea(polygonAreaSquareMetres(points), t)}`);
+      setTool('none');
+    };
+    const offClick = scene.view.onInput('click', (x, y) => {
+      const kind = toolRef.current;
+      const at = scene.view.toLonLat(x, y);
+      if (kind === 'distance' || kind === 'area') {
+        if (at) scene.sketch.draftPoint(kind, at);
+        return;
+      }
+      if (kind === 'mark') {
+        if (at) setMarkAt({ lon: at.lon, lat: at.lat });
+        setTool('none');
+        return;
+      }
+      if (kind !== 'none') return;
+      const hit = scene.pick(x, y);
+      if (!hit) return;
+      if (hit.kind === 'cluster') {
+        const zoom = scene.layers[hit.layer].expansionZoom(hit.cluster.cluster) ?? 16;
+        // Height that shows that zoom: ~156 km per pixel-row of 1000 px at zoom 0.
+        scene.view.flyTo({ lon: hit.cluster.lon, lat: hit.cluster.lat }, Math.max(600, 40_000_000 / 2 ** zoom), 0.8);
+        return;
+      }
+      setSelection(null);
+      setPicked({ layer: hit.layer, id: hit.id });
+    });
+    const offDouble = scene.view.onInput('dblclick', () => finish());
+    const offMove = scene.view.onInput('move', (x, y) => {
+      const kind = toolRef.current;
+      if (kind === 'distance' || kind === 'area') scene.sketch.draftCursor(scene.view.toLonLat(x, y));
+    });
+    return () => {
+      offClick();
+      offDouble();
+      offMove();
+    };
+  }, [scene, t]);
+
+  const chooseTool = (next: MapTool) => {
+    if (!scene) return;
+    if (next === 'clear') {
+      scene.sketch.clear();
+      scene.track.clear();
+      for (const name of LAYER_NAMES) scene.layers[name].setSelected([]);
+      setSelection(null);
+      setPicked(null);
+      setTrackOpen(false);
+      setTool('none');
+      return;
+    }
+    if (next === 'home') {
+      scene.view.home();
+      return;
+    }
+    scene.sketch.endDraft();
+    setTool(tool === next ? 'none' : next);
+  };
+
+  // Esc leaves any tool; F11 toggles full screen of the map (the page keeps its toolbar and panels).
+  const toggleFullscreen = useCallback(() => {
+    const el = rootRef.current;
+    if (!el) return;
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void el.requestFullscreen().catch((err: unknown) => message.warning(`${t('map.fullscreenRefused')}：${err instanceof Error ? err.message : String(err)}`));
+  }, [message, t]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F11') {
+        e.preventDefault();
+        toggleFullscreen();
+      } else if (e.key === 'Escape' && toolRef.current !== 'none') {
+        scene?.sketch.endDraft();
+        setTool('none');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [scene, toggleFullscreen]);
+
+  // ── Box and circle selection: drag on an overlay (the globe does not pan meanwhile) ──
+  const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  const dragTool = tool === 'box' || tool === 'circle';
+  const overlayPoint = (e: React.PointerEvent<HTMLDivElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const endDrag = (d: { x0: number; y0: number; x1: number; y1: number }) => {
+    if (!scene) return;
+    setDrag(null);
+    setTool('none');
+    if (tool === 'box') {
+      if (Math.abs(d.x1 - d.x0) < 4 || Math.abs(d.y1 - d.y0) < 4) return;
+      showSelection(selectInRect(scene.view, LAYER_NAMES.map((n) => scene.layers[n]), d));
+    } else {
+      const center = scene.view.toLonLat(d.x0, d.y0);
+      const edge = scene.view.toLonLat(d.x1, d.y1);
+      if (!center || !edge) return;
+      const radius = haversineMetres(center, edge);
+      if (radius < 1) return;
+      scene.sketch.addCircle(circleRing(center, radius));
+      showSelection(selectInCircle(LAYER_NAMES.map((n) => scene.layers[n]), center, radius));
+    }
+  };
+
+  // ── Arriving with a place to show: #/map?alarm=…, ?event=…, ?lon=&lat= ──
+  const [focus, setFocus] = useState<MapFocus | null>(() => readMapFocus(location.hash));
+  useEffect(() => {
+    const onHash = () => setFocus(readMapFocus(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    if (!scene || !focus) return;
+    let at: { lon: number; lat: number } | null = null;
+    if (focus.kind === 'place') at = focus;
+    else {
+      const layer = focus.kind === 'alarm' ? scene.layers.alarms : scene.layers.events;
+      const p = layer.get(focus.id);
+      if (!p) return; // not loaded yet: this runs again when the data arrives
+      at = p;
+      setPicked({ layer: focus.kind === 'alarm' ? 'alarms' : 'events', id: focus.id });
+    }
+    scene.view.flyTo(at, 2500);
+    setFocus(null);
+  }, [scene, focus, alarms, events]);
+
+  const [saveMark] = useSaveMapMarkMutation();
+  const [markForm] = Form.useForm<{ name: string; note: string }>();
+
+  return (
+    <div className="map-page" ref={rootRef} data-testid="map-page">
+      <div className="map-page__globe" ref={globeRef} data-testid="map-globe" data-ready={scene ? 'true' : 'false'} />
+      {failure ? <Alert className="map-page__failure" type="error" showIcon message={t('map.error.webgl')} description={failure} /> : null}
+      {scene ? (
+        <>
+          <MapToolbar
+            tool={tool}
+            onTool={chooseTool}
+            mode={mode}
+            onMode={setMode}
+            imagery={mapOptions?.imagery ?? []}
+            imageryId={imageryId}
+            onImagery={setImageryChoice}
+            overview={overview}
+            onOverview={() => setOverview(!overview)}
+            onTrack={() => setTrackOpen(!trackOpen)}
+            onFullscreen={toggleFullscreen}
+          />
+          <LayerLegend
+            visible={visible}
+            onVisible={(name, on) => setVisible({ ...visible, [name]: on })}
+            districts={districtsVisible}
+            onDistricts={setDistrictsVisible}
+            counts={Object.fromEntries(LAYER_NAMES.map((n) => [n, scene.layers[n].size])) as Record<LayerName, number>}
+          />
+          {tool !== 'none' ? <div className="map-page__hint" data-testid="map-hint">{t(`map.hint.${tool}`)}</div> : null}
+          {dragTool ? (
+            <div
+              className="map-page__drag"
+              data-testid="map-drag"
+              onPointerDown={(e) => {
+                e.currentTarget.setPointerCapture(e.pointerId);
+                const p = overlayPoint(e);
+                setDrag({ x0: p.x, y0: p.y, x1: p.x, y1: p.y });
+              }}
+              onPointerMove={(e) => {
+                if (!drag) return;
+                const p = overlayPoint(e);
+                setDrag({ ...drag, x1: p.x, y1: p.y });
+              }}
+              onPointerUp={() => drag && endDrag(drag)}
+            >
+              {drag && tool === 'box' ? (
+                <div className="map-page__box" style={{ left: Math.min(drag.x0, drag.x1), top: Math.min(drag.y0, drag.y1), width: Math.abs(drag.x1 - drag.x0), height: Math.abs(drag.y1 - drag.y0) }} />
+              ) : null}
+              {drag && tool === 'circle'
+                ? (() => {
+                    const r = Math.hypot(drag.x1 - drag.x0, drag.y1 - drag.y0);
+                    return <div className="map-page__circle" style={{ left: drag.x0 - r, top: drag.y0 - r, width: 2 * r, height: 2 * r }} />;
+                  })()
+                : null}
+            </div>
+          ) : null}
+          {picked ? (
+            <MapDetailPanel
+              api={api}
+              picked={picked}
+              data={data}
+              onClose={() => setPicked(null)}
+              onTrack={(id) => {
+                setTrackUnit(id);
+                setTrackOpen(true);
+              }}
+            />
+          ) : selection ? (
+            <SelectionPanel
+              selection={selection}
+              onClose={() => {
+                setSelection(null);
+                for (const name of LAYER_NAMES) scene.layers[name].setSelected([]);
+              }}
+              onFocus={(type, id) => {
+                const layer: LayerName = type === 'camera' ? 'cameras' : 'units';
+                const p = scene.layers[layer].get(id);
+                if (p) scene.view.flyTo(p, 1500);
+              }}
+            />
+          ) : null}
+          {overview ? <OverviewMap scene={scene} /> : null}
+          {trackOpen ? <TrackPanel scene={scene} units={units} unitId={trackUnit} onUnit={setTrackUnit} onClose={() => setTrackOpen(false)} /> : null}
+        </>
+      ) : null}
+      <Modal
+        open={markAt !== null}
+        title={t('map.mark.title')}
+        okText={t('map.mark.save')}
+        destroyOnHidden
+        onCancel={() => setMarkAt(null)}
+        onOk={async () => {
+          const values = await markForm.validateFields();
+          if (!markAt) return;
+          const result = await saveMark({ name: values.name, note: values.note ?? '', lon: markAt.lon, lat: markAt.lat });
+          if ('error' in result) message.error((result.error as { message?: string }).message ?? t('map.mark.failed'));
+          else {
+            message.success(t('map.mark.saved', { name: result.data.name }));
+            setMarkAt(null);
+          }
+        }}
+      >
+        <Form form={markForm} layout="vertical" preserve={false}>
+          <Form.Item label={t('map.mark.position')}>{markAt ? `${markAt.lon.toFixed(6)}, ${markAt.lat.toFixed(6)}` : ''}</Form.Item>
+          <Form.Item name="name" label={t('map.mark.name')} rules={[{ required: true, whitespace: true, message: t('map.mark.nameRequired') }, { max: 50 }]}>
+            <Input autoFocus maxLength={50} data-testid="mark-name" />
+          </Form.Item>
+          <Form.Item name="note" label={t('map.mark.note')} rules={[{ max: 500 }]}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,227 @@
+import {
+  buildModuleUrl,
+  Cartesian2,
+  Cartesian3,
+  Cartographic,
+  CesiumTerrainProvider,
+  CesiumWidget,
+  Color,
+  EllipsoidTerrainProvider,
+  ImageryLayer,
+  Math as CesiumMath,
+  Rectangle,
+  SceneMode,
+  SceneTransforms,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  TileMapServiceImageryProvider,
+  type Scene,
+} from 'cesium';
+import type { ImageryLayer as ImageryLayerConfig, MapOptions } from '../../../../shared/domain/map';
+import { prepareCesium } from './cesiumRuntime';
+import { imageryProviderFor } from './imagery';
+
+export type LonLatH = { lon: number; lat: number; height?: number };
+export type ViewMode = '2d' | '3d';
+
+/** Changzhi city with a margin: the home view (复位) and the overview map's frame. */
+export const HOME_RECTANGLE = { west: 111.95, south: 35.65, east: 113.85, north: 37.1 };
+
+/**
+ * The globe of 一张图 around Cesium's CesiumWidget (no Viewer: its knockout widgets need eval, which the CSP
+ * forbids). Offline by construction: the base layer is the NaturalEarthII imagery bundled with CesiumJS, terrain
+ * is the ellipsoid unless the private network's terrain server is configured, and Cesium ion has no token.
+ * Frames are drawn on demand (requestRenderMode): a wall PC idles instead of redrawing an unchanged map.
+ */
+export class MapView {
+  readonly widget: CesiumWidget;
+  readonly scene: Scene;
+  private readonly handler: ScreenSpaceEventHandler;
+  private readonly bundledLayer: ImageryLayer;
+  private configuredLayer: ImageryLayer | null = null;
+  private imageryId: string | null = null;
+  private terrainUrl: string | null = null;
+  private readonly cameraListeners = new Set<() => void>();
+  private destroyed = false;
+
+  constructor(container: HTMLElement) {
+    prepareCesium();
+    this.bundledLayer = ImageryLayer.fromProviderAsync(
+      TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'), { maximumLevel: 2 }),
+      {},
+    );
+    this.widget = new CesiumWidget(container, {
+      baseLayer: this.bundledLayer,
+      terrainProvider: new EllipsoidTerrainProvider(),
+      requestRenderMode: true,
+      maximumRenderTimeChange: Infinity,
+      skyBox: false,
+      skyAtmosphere: false,
+      shouldAnimate: false,
+      // Keeps what is drawn readable on a wall: CSS pixels, not the device's (a 4K wall is slow enough).
+      useBrowserRecommendedResolution: true,
+      contextOptions: { webgl: { preserveDrawingBuffer: true } },
+    });
+    this.scene = this.widget.scene;
+    this.scene.globe.baseColor = Color.fromCssColorString('#0b1d33');
+    this.scene.backgroundColor = Color.fromCssColorString('#050b14');
+    this.scene.globe.enableLighting = false;
+    this.scene.globe.showGroundAtmosphere = false;
+    this.scene.fog.enabled = false;
+    if (this.scene.sun) this.scene.sun.show = false;
+    if (this.scene.moon) this.scene.moon.show = false;
+    // The credit line stays (Cesium's licence asks for it) but it must not load a logo from anywhere.
+    this.scene.screenSpaceCameraController.minimumZoomDistance = 50;
+    this.scene.screenSpaceCameraController.maximumZoomDistance = 20_000_000;
+    this.handler = new ScreenSpaceEventHandler(this.scene.canvas);
+    this.scene.camera.changed.addEventListener(() => this.emitCamera());
+    this.scene.camera.moveEnd.addEventListener(() => this.emitCamera());
+    this.scene.camera.percentageChanged = 0.05;
+    this.home(0);
+  }
+
+  get canvas(): HTMLCanvasElement {
+    return this.scene.canvas;
+  }
+
+  /** Redraw once (the scene draws only when asked). */
+  requestRender(): void {
+    if (!this.destroyed) this.scene.requestRender();
+  }
+
+  /** 复位: Changzhi city, straight down. */
+  home(durationS = 1.2): void {
+    const destination = Rectangle.fromDegrees(HOME_RECTANGLE.west, HOME_RECTANGLE.south, HOME_RECTANGLE.east, HOME_RECTANGLE.north);
+    if (durationS === 0) this.scene.camera.setView({ destination });
+    else this.scene.camera.flyTo({ destination, duration: durationS });
+    this.requestRender();
+  }
+
+  /** Centres a place at a height (metres above it), looking straight down. */
+  flyTo(at: LonLatH, height = 3000, durationS = 1.2): void {
+    const destination = Cartesian3.fromDegrees(at.lon, at.lat, (at.height ?? 0) + height);
+    if (durationS === 0) this.scene.camera.setView({ destination });
+    else this.scene.camera.flyTo({ destination, duration: durationS });
+    this.requestRender();
+  }
+
+  get mode(): ViewMode {
+    return this.scene.mode === SceneMode.SCENE2D ? '2d' : '3d';
+  }
+
+  /** 2D/3D: the camera keeps looking at the same place. */
+  setMode(mode: ViewMode): void {
+    if (mode === this.mode) return;
+    if (mode === '2d') this.scene.morphTo2D(0.6);
+    else this.scene.morphTo3D(0.6);
+    this.requestRender();
+  }
+
+  /** The imagery shown: a configured layer by id, or null for the bundled NaturalEarthII alone. */
+  setImagery(options: MapOptions, id: string | null): void {
+    if (id === this.imageryId && (id === null || this.configuredLayer)) return;
+    if (this.configuredLayer) {
+      this.widget.imageryLayers.remove(this.configuredLayer, true);
+      this.configuredLayer = null;
+    }
+    this.imageryId = id;
+    const config: ImageryLayerConfig | undefined = options.imagery.find((l) => l.id === id);
+    if (config) {
+      // Over the bundled layer, so the world outside the private tiles' coverage is never blank.
+      this.configuredLayer = ImageryLayer.fromProviderAsync(imageryProviderFor(config), {});
+      this.widget.imageryLayers.add(this.configuredLayer);
+    }
+    this.requestRender();
+  }
+
+  /** The private network's terrain server, or the ellipsoid (null). */
+  setTerrain(url: string | null): void {
+    if (url === this.terrainUrl) return;
+    this.terrainUrl = url;
+    if (url === null) this.scene.terrainProvider = new EllipsoidTerrainProvider();
+    else
+      void CesiumTerrainProvider.fromUrl(url).then(
+        (terrain) => {
+          if (!this.destroyed && this.terrainUrl === url) {
+            this.scene.terrainProvider = terrain;
+            this.requestRender();
+          }
+        },
+        () => undefined,
+      );
+    this.requestRender();
+  }
+
+  /** The ground point under a window position (CSS pixels of the canvas), or null off the globe. */
+  toLonLat(x: number, y: number): LonLatH | null {
+    const at = new Cartesian2(x, y);
+    const ray = this.scene.camera.getPickRay(at);
+    const hit = (this.scene.mode === SceneMode.SCENE3D && ray ? this.scene.globe.pick(ray, this.scene) : undefined) ?? this.scene.camera.pickEllipsoid(at, this.scene.globe.ellipsoid);
+    if (!hit) return null;
+    const c = Cartographic.fromCartesian(hit);
+    return { lon: CesiumMath.toDegrees(c.longitude), lat: CesiumMath.toDegrees(c.latitude), height: c.height };
+  }
+
+  /** Where a place is on the canvas (CSS pixels), or null when it is behind the globe or off screen. */
+  toWindow(at: LonLatH): { x: number; y: number } | null {
+    const p = SceneTransforms.worldToWindowCoordinates(this.scene, Cartesian3.fromDegrees(at.lon, at.lat, at.height ?? 0));
+    return p ? { x: p.x, y: p.y } : null;
+  }
+
+  /** The object drawn at a window position: whatever id its primitive carries. */
+  pick(x: number, y: number): unknown {
+    const picked: unknown = this.scene.pick(new Cartesian2(x, y), 6, 6);
+    return picked && typeof picked === 'object' && 'id' in picked ? (picked as { id: unknown }).id : undefined;
+  }
+
+  /** The part of the globe in view as degrees (null when the view holds space only). */
+  viewRectangle(): { west: number; south: number; east: number; north: number } | null {
+    const r = this.scene.camera.computeViewRectangle(this.scene.globe.ellipsoid);
+    if (!r) return null;
+    return { west: CesiumMath.toDegrees(r.west), south: CesiumMath.toDegrees(r.south), east: CesiumMath.toDegrees(r.east), north: CesiumMath.toDegrees(r.north) };
+  }
+
+  /** The camera's height above the ellipsoid in metres. */
+  cameraHeight(): number {
+    return this.scene.mode === SceneMode.SCENE3D ? this.scene.camera.positionCartographic.height : (this.viewWidthMetres() ?? 1e6);
+  }
+
+  private viewWidthMetres(): number | null {
+    const r = this.viewRectangle();
+    if (!r) return null;
+    return (r.east - r.west) * 111_320 * Math.cos((((r.south + r.north) / 2) * Math.PI) / 180);
+  }
+
+  /** Called (at most every 5 % of view change, and when a move ends) after the camera moved. */
+  onCameraChanged(listener: () => void): () => void {
+    this.cameraListeners.add(listener);
+    return () => this.cameraListeners.delete(listener);
+  }
+
+  private emitCamera(): void {
+    for (const l of this.cameraListeners) l();
+  }
+
+  /** Screen input for tools: left click, double click, mouse move, with canvas CSS pixels. */
+  onInput(type: 'click' | 'dblclick' | 'move', listener: (x: number, y: number) => void): () => void {
+    const kind = type === 'click' ? ScreenSpaceEventType.LEFT_CLICK : type === 'dblclick' ? ScreenSpaceEventType.LEFT_DOUBLE_CLICK : ScreenSpaceEventType.MOUSE_MOVE;
+    this.handler.setInputAction((e: { position?: Cartesian2; endPosition?: Cartesian2 }) => {
+      const p = e.position ?? e.endPosition;
+      if (p) listener(p.x, p.y);
+    }, kind);
+    return () => this.handler.removeInputAction(kind);
+  }
+
+  /** Mouse camera control on or off (box and circle selection drag instead of panning). */
+  setCameraInput(enabled: boolean): void {
+    this.scene.screenSpaceCameraController.enableInputs = enabled;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.cameraListeners.clear();
+    this.handler.destroy();
+    this.widget.destroy();
+  }
+}

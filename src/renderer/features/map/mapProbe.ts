@@ -1,0 +1,36 @@
+import type { MapScene } from './engine/mapScene';
+import { LAYER_NAMES } from './mapModel';
+
+/**
+ * What tests and benchmarks read from a live map: installed only when they define `globalThis.__mdcMapProbe`
+ * first (an init script), never in normal use. Window positions are CSS pixels of the globe's canvas.
+ */
+type MapProbe = {
+  toWindow(lon: number, lat: number, height?: number): { x: number; y: number } | null;
+  canvasRect(): { left: number; top: number; width: number; height: number };
+  tilesLoaded(): boolean;
+  layerSizes(): Record<string, number>;
+  shown(layer: string, id: string): { lon: number; lat: number } | null;
+};
+
+export function installMapProbe(scene: MapScene): () => void {
+  const g = globalThis as { __mdcMapProbe?: { map?: MapProbe | null } };
+  if (!g.__mdcMapProbe) return () => undefined;
+  const probe: MapProbe = {
+    toWindow: (lon, lat, height) => scene.view.toWindow({ lon, lat, height }),
+    canvasRect: () => {
+      const r = scene.view.canvas.getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height };
+    },
+    tilesLoaded: () => scene.view.scene.globe.tilesLoaded,
+    layerSizes: () => Object.fromEntries(LAYER_NAMES.map((n) => [n, scene.layers[n].size])),
+    shown: (layer, id) => {
+      const p = scene.layers[layer as (typeof LAYER_NAMES)[number]]?.get(id);
+      return p ? { lon: p.lon, lat: p.lat } : null;
+    },
+  };
+  g.__mdcMapProbe.map = probe;
+  return () => {
+    if (g.__mdcMapProbe?.map === probe) g.__mdcMapProbe.map = null;
+  };
+}
