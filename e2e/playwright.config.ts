@@ -18,9 +18,6 @@ export const CHROMIUM_ARGS = [
   '--allow-loopback-in-peer-connection',
 ];
 
-/** The map (CesiumJS) needs WebGL; on a machine without a GPU that is SwiftShader, which Chromium enables only when asked. */
-export const WEBGL_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
-
 const electronPresent = fs.existsSync(path.join('node_modules', 'electron', 'path.txt'));
 
 export default defineConfig({

@@ -21,9 +21,11 @@ export function LayerLegend(props: {
         {t('map.layer.districts')}
       </Checkbox>
       {LAYER_NAMES.map((name) => (
-        <Checkbox key={name} checked={props.visible[name]} onChange={(e) => props.onVisible(name, e.target.checked)} data-testid={`map-layer-${name}`}>
-          <span className="map-legend__swatch" style={{ background: SWATCH[name] }} />
-          {t(`map.layer.${name}`)} <span className="map-legend__count">{props.counts[name]}</span>
+        <Checkbox key={name} checked={props.visible[name]} onChange={(e) => props.onVisible(name, e.target.checked)}>
+          <span data-testid={`map-layer-${name}`}>
+            <span className="map-legend__swatch" style={{ background: SWATCH[name] }} />
+            {t(`map.layer.${name}`)} <span className="map-legend__count">{props.counts[name]}</span>
+          </span>
         </Checkbox>
       ))}
       <div className="map-legend__keys">

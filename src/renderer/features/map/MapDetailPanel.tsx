@@ -135,7 +135,7 @@ function MineDetail({ status, catalogue }: { status: MineStatus; catalogue: Cata
         rowClassName={(r) => (r.total === 0 ? 'map-category--missing' : '')}
         columns={[
           { title: t('map.detail.category'), dataIndex: 'name', render: (name: string, r) => `${r.code} ${name}` },
-          { title: t('map.detail.count'), dataIndex: 'total', width: 72, align: 'right', render: (total: number, r) => (total === 0 ? '—' : `${r.online}/${total}`) },
+          { title: t('map.detail.count'), dataIndex: 'total', width: 96, align: 'right', render: (total: number, r) => (total === 0 ? '—' : `${r.online}/${total}`) },
         ]}
       />
       <Button style={{ marginTop: 8 }} type="primary" icon={<PlayCircleOutlined />} disabled={status.total === 0} onClick={() => void openMine(status.mine.id)}>

@@ -14,6 +14,7 @@ import type { ViewMode } from './engine/mapView';
 import { MapDetailPanel, type MapData } from './MapDetailPanel';
 import { MapToolbar, type MapTool } from './MapToolbar';
 import { LayerLegend } from './LayerLegend';
+import { MeasureList, type Measurement } from './MeasureList';
 import { OverviewMap } from './OverviewMap';
 import { SelectionPanel } from './SelectionPanel';
 import { TrackPanel } from './TrackPanel';
@@ -153,6 +154,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
 
   // ── Tools ──
   const [tool, setTool] = useState<MapTool>('none');
+  const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const [markAt, setMarkAt] = useState<LonLat | null>(null);
   const toolRef = useRef(tool);
   toolRef.current = tool;
@@ -163,8 +165,19 @@ export function MapPage({ api }: { api: ConsoleApi }) {
       if (kind !== 'distance' && kind !== 'area') return;
       // A double click also clicked twice: drop repeated points.
       const points = scene.sketch.endDraft().filter((p, i, all) => i === 0 || p.lon !== all[i - 1]!.lon || p.lat !== all[i - 1]!.lat);
-      if (kind === 'distance' && points.length >= 2) scene.sketch.addMeasurement('distance', points, `${t('map.result.distance')} ${formatDistance(pathLengthMetres(points), t)}`);
-      if (kind === 'area' && points.length >= 3) scene.sketch.addMeasurement('area', points, `${t('map.result.area')} ${formatArea(polygonAreaSquareMetres(points), t)}`);
+      let result: Measurement | null = null;
+      if (kind === 'distance' && points.length >= 2) {
+        const value = pathLengthMetres(points);
+        result = { id: crypto.randomUUID(), kind, value, text: `${t('map.result.distance')} ${formatDistance(value, t)}`, points };
+      } else if (kind === 'area' && points.length >= 3) {
+        const value = polygonAreaSquareMetres(points);
+        result = { id: crypto.randomUUID(), kind, value, text: `${t('map.result.area')} ${formatArea(value, t)}`, points };
+      }
+      if (result) {
+        scene.sketch.addMeasurement(result.kind, points, result.text);
+        const added = result;
+        setMeasurements((list) => [...list, added]);
+      }
       setTool('none');
     };
     const offClick = scene.view.onInput('click', (x, y) => {
@@ -208,6 +221,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     if (next === 'clear') {
       scene.sketch.clear();
       scene.track.clear();
+      setMeasurements([]);
       for (const name of LAYER_NAMES) scene.layers[name].setSelected([]);
       setSelection(null);
       setPicked(null);
@@ -279,7 +293,11 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   useEffect(() => {
     if (!scene || !focus) return;
     let at: { lon: number; lat: number } | null = null;
-    if (focus.kind === 'place') at = focus;
+    let height = 2500;
+    if (focus.kind === 'place') {
+      at = focus;
+      height = focus.height ?? height;
+    }
     else {
       const layer = focus.kind === 'alarm' ? scene.layers.alarms : scene.layers.events;
       const p = layer.get(focus.id);
@@ -287,7 +305,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
       at = p;
       setPicked({ layer: focus.kind === 'alarm' ? 'alarms' : 'events', id: focus.id });
     }
-    scene.view.flyTo(at, 2500);
+    scene.view.flyTo(at, height);
     setFocus(null);
   }, [scene, focus, alarms, events]);
 
@@ -374,6 +392,9 @@ export function MapPage({ api }: { api: ConsoleApi }) {
             />
           ) : null}
           {overview ? <OverviewMap scene={scene} /> : null}
+          {measurements.length > 0 ? (
+            <MeasureList measurements={measurements} onFocus={(m) => scene.view.flyTo(m.points[m.points.length - 1]!, Math.max(2000, scene.view.cameraHeight()), 0.8)} />
+          ) : null}
           {trackOpen ? <TrackPanel scene={scene} units={units} unitId={trackUnit} onUnit={setTrackUnit} onClose={() => setTrackOpen(false)} /> : null}
         </>
       ) : null}

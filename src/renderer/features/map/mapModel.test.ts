@@ -75,6 +75,7 @@ describe('map focus address', () => {
     expect(readMapFocus(mapFocusHash({ kind: 'event', id: 'E-1' }))).toEqual({ kind: 'event', id: 'E-1' });
     expect(readMapFocus('#/map?lon=113.1&lat=36.2')).toEqual({ kind: 'place', lon: 113.1, lat: 36.2 });
     expect(readMapFocus('#/map?lon=413&lat=36')).toBeNull();
+    expect(readMapFocus('#/map?lon=113&lat=36&h=8000')).toEqual({ kind: 'place', lon: 113, lat: 36, height: 8000 });
     expect(readMapFocus('#/wall?alarm=1')).toBeNull();
   });
 });

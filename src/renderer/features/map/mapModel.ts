@@ -86,7 +86,7 @@ export function unitPoints(units: readonly GpsUnit[]): MapPoint[] {
       id: u.id,
       lon: u.last.lon,
       lat: u.last.lat,
-      height: u.kind === 'drone' ? (u.last.alt ?? 0) : 0,
+      // Drawn on the ground: reported heights are above the ellipsoid and the globe has no terrain by default.
       color: u.online ? UNIT_COLORS[u.kind] : OFFLINE,
       size: 12,
       outline: '#ffffff',

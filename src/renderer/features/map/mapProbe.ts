@@ -9,8 +9,11 @@ type MapProbe = {
   toWindow(lon: number, lat: number, height?: number): { x: number; y: number } | null;
   canvasRect(): { left: number; top: number; width: number; height: number };
   tilesLoaded(): boolean;
+  /** No flight under way and every visible tile loaded. */
+  idle(): boolean;
   layerSizes(): Record<string, number>;
   shown(layer: string, id: string): { lon: number; lat: number } | null;
+  trackCursor(): { lon: number; lat: number } | null;
 };
 
 export function installMapProbe(scene: MapScene): () => void {
@@ -23,11 +26,13 @@ export function installMapProbe(scene: MapScene): () => void {
       return { left: r.left, top: r.top, width: r.width, height: r.height };
     },
     tilesLoaded: () => scene.view.scene.globe.tilesLoaded,
+    idle: () => scene.view.still && scene.view.scene.globe.tilesLoaded,
     layerSizes: () => Object.fromEntries(LAYER_NAMES.map((n) => [n, scene.layers[n].size])),
     shown: (layer, id) => {
       const p = scene.layers[layer as (typeof LAYER_NAMES)[number]]?.get(id);
       return p ? { lon: p.lon, lat: p.lat } : null;
     },
+    trackCursor: () => scene.track.position,
   };
   g.__mdcMapProbe.map = probe;
   return () => {

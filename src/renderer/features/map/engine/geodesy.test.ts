@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Geodesic } from 'geographiclib-geodesic';
+import geographiclib from 'geographiclib-geodesic';
 import { pathLengthMetres, polygonAreaSquareMetres } from './geodesy';
 import { haversineMetres } from './selection';
+
+// CommonJS: its named exports are not visible to Node's ESM loader.
+const { Geodesic } = geographiclib;
 
 const WYANG = { lon: 113.0335, lat: 36.4548 };
 const CHANGCUN = { lon: 112.9568, lat: 36.3379 };

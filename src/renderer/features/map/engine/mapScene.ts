@@ -7,6 +7,8 @@ import { TrackLayer } from './trackLayer';
 
 export type Picked = { kind: 'point'; layer: LayerName; id: string } | { kind: 'cluster'; layer: LayerName; cluster: PickedCluster };
 
+const DRAW_ORDER: readonly LayerName[] = ['cameras', 'events', 'mines', 'alarms', 'units', 'marks'];
+
 /** Which layers cluster where dense (cameras: dozens per mine; the rest stay few). */
 const CLUSTERED: ReadonlySet<LayerName> = new Set(['cameras']);
 
@@ -27,7 +29,8 @@ export class MapScene {
     this.view = new MapView(container);
     this.districts = new DistrictLayer(this.view.scene);
     const layers = {} as Record<LayerName, PointLayer>;
-    for (const name of LAYER_NAMES)
+    // Created bottom to top (drawn in that order): camera clusters under the mines, alarms and units above them.
+    for (const name of DRAW_ORDER)
       layers[name] = new PointLayer(this.view.scene, name, {
         cluster: CLUSTERED.has(name),
         clusterColor: '#13a8a8',

@@ -43,6 +43,7 @@ export class MapView {
   private terrainUrl: string | null = null;
   private readonly cameraListeners = new Set<() => void>();
   private destroyed = false;
+  private flights = 0;
 
   constructor(container: HTMLElement) {
     prepareCesium();
@@ -92,16 +93,30 @@ export class MapView {
   /** 复位: Changzhi city, straight down. */
   home(durationS = 1.2): void {
     const destination = Rectangle.fromDegrees(HOME_RECTANGLE.west, HOME_RECTANGLE.south, HOME_RECTANGLE.east, HOME_RECTANGLE.north);
-    if (durationS === 0) this.scene.camera.setView({ destination });
-    else this.scene.camera.flyTo({ destination, duration: durationS });
-    this.requestRender();
+    this.fly(destination, durationS);
   }
 
   /** Centres a place at a height (metres above it), looking straight down. */
   flyTo(at: LonLatH, height = 3000, durationS = 1.2): void {
     const destination = Cartesian3.fromDegrees(at.lon, at.lat, (at.height ?? 0) + height);
+    this.fly(destination, durationS);
+  }
+
+  /** No camera flight under way. */
+  get still(): boolean {
+    return this.flights === 0;
+  }
+
+  private fly(destination: Cartesian3 | Rectangle, durationS: number): void {
     if (durationS === 0) this.scene.camera.setView({ destination });
-    else this.scene.camera.flyTo({ destination, duration: durationS });
+    else {
+      this.flights++;
+      const done = () => {
+        this.flights = Math.max(0, this.flights - 1);
+        this.requestRender();
+      };
+      this.scene.camera.flyTo({ destination, duration: durationS, complete: done, cancel: done });
+    }
     this.requestRender();
   }
 

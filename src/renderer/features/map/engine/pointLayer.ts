@@ -180,7 +180,8 @@ export class PointLayer {
         this.clusterPoints.add({
           position,
           pixelSize: Math.min(44, 18 + 5 * Math.log2(count)),
-          color: color.withAlpha(0.85),
+          // Opaque: a translucent point is drawn (and picked) after every opaque one, so it would cover the mines.
+          color,
           outlineColor: Color.WHITE,
           outlineWidth: 2,
           disableDepthTestDistance: Number.POSITIVE_INFINITY,

@@ -11,6 +11,7 @@ export class TrackLayer {
   private positions: Cartesian3[] = [];
   private fixes: readonly GpsFix[] = [];
   private lastIndex = -1;
+  private at: { lon: number; lat: number } | null = null;
 
   constructor(private readonly scene: Scene) {
     scene.primitives.add(this.lines);
@@ -21,7 +22,8 @@ export class TrackLayer {
     this.clear();
     this.fixes = fixes;
     if (fixes.length === 0) return;
-    this.positions = fixes.map((f) => Cartesian3.fromDegrees(f.lon, f.lat, f.alt ?? 0));
+    // On the ground, as the live units are (reported heights are above the ellipsoid, the globe has no terrain by default).
+    this.positions = fixes.map((f) => Cartesian3.fromDegrees(f.lon, f.lat, 0));
     const c = Color.fromCssColorString(color);
     if (this.positions.length > 1) {
       this.lines.add({ positions: this.positions, width: 2, material: Material.fromType('Color', { color: c.withAlpha(0.35) }) });
@@ -35,7 +37,7 @@ export class TrackLayer {
   seek(t: number): { lon: number; lat: number } | null {
     const p = positionAt(this.fixes, t);
     if (!p || !this.marker) return null;
-    const here = Cartesian3.fromDegrees(p.lon, p.lat, p.alt);
+    const here = Cartesian3.fromDegrees(p.lon, p.lat, 0);
     this.marker.position = here;
     // The travelled line is rebuilt only when a fix is passed (a long track must not be copied every frame).
     if (this.travelled && p.index !== this.lastIndex) {
@@ -43,7 +45,8 @@ export class TrackLayer {
       this.lastIndex = p.index;
     }
     this.scene.requestRender();
-    return { lon: p.lon, lat: p.lat };
+    this.at = { lon: p.lon, lat: p.lat };
+    return this.at;
   }
 
   clear(): void {
@@ -54,7 +57,13 @@ export class TrackLayer {
     this.positions = [];
     this.fixes = [];
     this.lastIndex = -1;
+    this.at = null;
     this.scene.requestRender();
+  }
+
+  /** Where the played unit is drawn now. */
+  get position(): { lon: number; lat: number } | null {
+    return this.at;
   }
 
   get loaded(): boolean {

@@ -1,0 +1,250 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import geographiclib from 'geographiclib-geodesic';
+import type { Page } from '@playwright/test';
+import { buildChannels } from '../../lab/channels';
+import { backfill, labGpsUnits, position, type LabBroker } from '../../lab/gpsSimulator';
+import type { Lab } from '../../lab/lab';
+import { expect, test } from '../support/fixtures';
+import { startWebHostProcess, type WebHostProcess } from '../support/webHostProcess';
+
+// CommonJS: its named exports are not visible to Node's ESM loader.
+const { Geodesic } = geographiclib;
+
+/**
+ * 一张图 in Chromium's software WebGL (SwiftShader) against the lab: the lab's Janus catalogue places the cameras of
+ * four real Changzhi mines, the lab's GPS units publish to its mosquitto, and the console's own web host (with its
+ * own data dir) subscribes. Positions on the globe are turned into window pixels by the map probe, which the test
+ * installs before the page loads; the assertions read what the operator sees (panels) and what is stored (SQLite).
+ */
+
+type Probe = {
+  toWindow: (lon: number, lat: number) => { x: number; y: number } | null;
+  canvasRect: () => { left: number; top: number; width: number; height: number };
+};
+
+async function mapHost(lab: Lab): Promise<WebHostProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-e2e-map-'));
+  return startWebHostProcess({ labBackend: lab.janusUrl, labPbx: lab.pbx.consoleJson, labGps: lab.gps.consoleJson, dataDir: dir });
+}
+
+const probe = (page: Page, expr: string) => page.evaluate(`globalThis.__mdcMapProbe.map.${expr}`);
+
+/** Until the map is idle (no flight, tiles loaded) and `extra` holds. */
+async function settle(page: Page, extra = 'true'): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(`!!(globalThis.__mdcMapProbe.map && globalThis.__mdcMapProbe.map.idle() && (${extra}))`), { timeout: 60_000, intervals: [250] })
+    .toBe(true);
+}
+
+/** Page coordinates of a place on the globe. */
+async function at(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
+  const p = (await probe(page, `toWindow(${lon}, ${lat})`)) as ReturnType<Probe['toWindow']>;
+  const r = (await probe(page, 'canvasRect()')) as ReturnType<Probe['canvasRect']>;
+  if (!p) throw new Error(`${lon},${lat} is not on screen`);
+  return { x: r.left + p.x, y: r.top + p.y };
+}
+
+async function openMap(page: Page, host: WebHostProcess, hash = ''): Promise<void> {
+  await page.addInitScript('globalThis.__mdcMapProbe = {}');
+  await page.goto(host.url);
+  await page.getByTestId('nav-map').click();
+  await expect(page.locator('[data-testid="map-globe"][data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+  if (hash) await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  await settle(page);
+}
+
+function labBroker(lab: Lab): LabBroker {
+  return JSON.parse(fs.readFileSync(lab.gps.consoleJson, 'utf8')) as LabBroker;
+}
+
+test.describe('一张图 (map)', () => {
+  test.describe.configure({ timeout: 150_000 });
+
+  test('renders offline: district borders from the bundled outline, mines, cameras and GPS units, every request to 127.0.0.1', async ({ page, lab, errors: _errors }, info) => {
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const host = await mapHost(lab);
+    try {
+      await openMap(page, host);
+      await settle(page, `globalThis.__mdcMapProbe.map.layerSizes().mines === 4 && globalThis.__mdcMapProbe.map.layerSizes().cameras === ${lab.channels.length} && globalThis.__mdcMapProbe.map.layerSizes().units === ${labGpsUnits().length}`);
+      await expect(page.getByTestId('map-layer-cameras')).toContainText(String(lab.channels.length));
+
+      // The city outline (yellow) is drawn where the bundled GeoJSON puts it: read the globe's own pixels there.
+      const districts = JSON.parse(fs.readFileSync('assets/data/changzhi-districts.geojson', 'utf8')) as unknown;
+      const city = (districts as { features: { properties: { level: string }; geometry: { coordinates: number[][][] } }[] }).features.find((f) => f.properties.level === 'city')!;
+      const rect = (await probe(page, 'canvasRect()')) as ReturnType<Probe['canvasRect']>;
+      let yellow = 0;
+      for (const [lon, lat] of city.geometry.coordinates[0]!.filter((_, i) => i % 97 === 0).slice(0, 12)) {
+        const p = (await probe(page, `toWindow(${lon}, ${lat})`)) as ReturnType<Probe['toWindow']>;
+        if (!p || p.x < 5 || p.y < 5 || p.x > rect.width - 5 || p.y > rect.height - 5) continue;
+        const hit = await page.evaluate(`(() => {
+          const src = document.querySelector('[data-testid="map-globe"] canvas');
+          const c = document.createElement('canvas'); c.width = src.width; c.height = src.height;
+          const ctx = c.getContext('2d'); ctx.drawImage(src, 0, 0);
+          const k = src.width / src.clientWidth;
+          const d = ctx.getImageData(Math.round(${p.x} * k) - 3, Math.round(${p.y} * k) - 3, 7, 7).data;
+          for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 170 && d[i + 2] < 150) return true;
+          return false;
+        })()`);
+        if (hit) yellow++;
+      }
+      expect(yellow, 'city outline vertices with the outline colour drawn at them').toBeGreaterThanOrEqual(6);
+      await page.screenshot({ path: info.outputPath('map-offline.png') });
+
+      const outside = requests.filter((u) => !/^(data:|blob:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
+      expect(outside, 'requests that left 127.0.0.1').toEqual([]);
+      // The imagery really came from the bundled NaturalEarthII tiles, served by our own host.
+      expect(requests.some((u) => u.includes('/cesium/Assets/Textures/NaturalEarthII/'))).toBe(true);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test("box select over a mine lists exactly its cameras under 摄像头; a click on the mine shows its 36 point categories; a camera plays live", async ({ page, lab, errors: _errors }) => {
+    const host = await mapHost(lab);
+    try {
+      const all = buildChannels();
+      const mineId = all[0]!.mineId;
+      const cameras = all.filter((c) => c.mineId === mineId);
+      const mine = cameras[0]!.mineLocation;
+      await openMap(page, host, `#/map?lon=${mine[0]}&lat=${mine[1]}&h=9000`);
+      await settle(page, `globalThis.__mdcMapProbe.map.layerSizes().cameras === ${lab.channels.length}`);
+
+      // A rectangle around the mine's cameras (with a margin), nowhere near the other lab mines (10+ km away).
+      const points = await Promise.all(cameras.map((c) => at(page, c.location[0], c.location[1])));
+      const x0 = Math.min(...points.map((p) => p.x)) - 40;
+      const x1 = Math.max(...points.map((p) => p.x)) + 40;
+      const y0 = Math.min(...points.map((p) => p.y)) - 40;
+      const y1 = Math.max(...points.map((p) => p.y)) + 40;
+      await page.getByTestId('map-tool-box').click();
+      await page.mouse.move(x0, y0);
+      await page.mouse.down();
+      await page.mouse.move(x1, y1, { steps: 6 });
+      await page.mouse.up();
+
+      const panel = page.getByTestId('map-selection');
+      await expect(panel).toBeVisible();
+      await expect(page.getByTestId('selection-type-camera')).toHaveAttribute('data-count', String(cameras.length));
+      await page.getByTestId('selection-type-camera').click();
+      const items = panel.getByRole('tabpanel', { name: /摄像头/ }).getByTestId('selection-item');
+      await expect(items).toHaveCount(cameras.length);
+      const names = await items.allTextContents();
+      expect(names.map((n) => n.replace(/^(在线|离线)/, '')).sort()).toEqual(cameras.map((c) => c.name).sort());
+      // Units inside are listed by their own type only.
+      const kinds = new Map(labGpsUnits().map((u) => [u.id, u.kind]));
+      for (const type of ['app', 'soldier', 'vehicle', 'drone'] as const) {
+        const count = Number(await page.getByTestId(`selection-type-${type}`).getAttribute('data-count'));
+        expect(count).toBeLessThanOrEqual([...kinds.values()].filter((k) => k === type).length);
+      }
+      await panel.getByRole('tab', { name: '按功能' }).click();
+      await expect(page.getByTestId('selection-preview')).toBeEnabled();
+
+      // The mine itself: its point categories with channel counts.
+      await page.getByTestId('map-tool-clear').click();
+      const m = await at(page, mine[0], mine[1]);
+      await page.mouse.click(m.x, m.y);
+      const detail = page.getByTestId('map-detail');
+      await expect(detail).toHaveAttribute('data-layer', 'mines');
+      await expect(detail.getByTestId('mine-online')).toContainText(`${cameras.length}/${cameras.length}`);
+      const table = detail.getByTestId('mine-categories');
+      await expect(table.locator('tbody tr.ant-table-row')).toHaveCount(36);
+      for (const code of new Set(cameras.map((c) => c.category))) {
+        const n = cameras.filter((c) => c.category === code).length;
+        await expect(table.locator('tbody tr.ant-table-row', { hasText: new RegExp(`^${code} `) })).toContainText(`${n}/${n}`);
+      }
+
+      // A camera, close up (no cluster around it): its live video in the panel.
+      const cam = cameras[0]!;
+      await page.evaluate(`location.hash = '#/map?lon=${cam.location[0]}&lat=${cam.location[1]}&h=800'`);
+      await settle(page);
+      const c = await at(page, cam.location[0], cam.location[1]);
+      await page.mouse.click(c.x, c.y);
+      await expect(detail).toHaveAttribute('data-layer', 'cameras');
+      await expect(detail.getByTestId('map-live')).toHaveAttribute('data-phase', 'playing', { timeout: 20_000 });
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test('测距 between two known points agrees with GeographicLib within 1 %; a named mark is stored and survives a reload', async ({ page, lab, errors: _errors }) => {
+    const host = await mapHost(lab);
+    try {
+      const a = { lon: 113.0, lat: 36.4 };
+      const b = { lon: 113.04, lat: 36.43 };
+      await openMap(page, host, `#/map?lon=${(a.lon + b.lon) / 2}&lat=${(a.lat + b.lat) / 2}&h=12000`);
+      const pa = await at(page, a.lon, a.lat);
+      const pb = await at(page, b.lon, b.lat);
+      await page.getByTestId('map-tool-distance').click();
+      await page.mouse.click(pa.x, pa.y);
+      await page.mouse.click(pb.x, pb.y);
+      await page.mouse.dblclick(pb.x, pb.y);
+      const result = page.getByTestId('measure-result');
+      await expect(result).toHaveCount(1);
+      const measured = Number(await result.getAttribute('data-value'));
+      const expected = Geodesic.WGS84.Inverse(a.lat, a.lon, b.lat, b.lon).s12!;
+      expect(Math.abs(measured - expected) / expected, `measured ${measured} m, geodesic ${expected} m`).toBeLessThan(0.01);
+      await expect(result).toContainText('公里');
+
+      // 标记: named, stored before the reply, there again after a reload.
+      await page.getByTestId('map-tool-mark').click();
+      await page.mouse.click(pa.x, pa.y);
+      await page.getByTestId('mark-name').fill('前线指挥部');
+      await page.getByRole('button', { name: /保存标记/ }).click();
+      await expect(page.getByText('已保存标记「前线指挥部」')).toBeVisible();
+      const row = new Database(path.join(host.dataDir, 'console.db'), { readonly: true }).prepare('SELECT name, lon, lat FROM map_marks').get() as { name: string; lon: number; lat: number };
+      expect(row.name).toBe('前线指挥部');
+      expect(Math.abs(row.lon - a.lon)).toBeLessThan(0.001);
+      expect(Math.abs(row.lat - a.lat)).toBeLessThan(0.001);
+      await page.reload();
+      await page.getByTestId('nav-map').click();
+      await settle(page, 'globalThis.__mdcMapProbe.map.layerSizes().marks === 1');
+      await expect(page.getByTestId('map-layer-marks')).toContainText('1');
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test("a unit's track of the past hour plays on the timeline to its last position", async ({ page, lab, errors: _errors }) => {
+    const host = await mapHost(lab);
+    try {
+      await openMap(page, host);
+      const unit = labGpsUnits().find((u) => u.kind === 'vehicle')!;
+      // The units upload their buffered hour (10 s steps), as a terminal does after a dead spot.
+      await settle(page, `globalThis.__mdcMapProbe.map.layerSizes().units === ${labGpsUnits().length}`);
+      await backfill({ broker: labBroker(lab), hours: 1, units: [unit] });
+
+      await page.getByTestId('map-tool-track').click();
+      await page.getByTestId('track-unit').click();
+      await page.locator('.ant-select-item-option', { hasText: unit.name }).click();
+      await page.getByTestId('track-query').click();
+      const info = page.getByTestId('track-info');
+      await expect(info).toContainText('个定位点');
+      const fixes = Number((await info.textContent())!.match(/(\d+) 个定位点/)![1]);
+      expect(fixes).toBeGreaterThanOrEqual(300);
+
+      const clock = page.getByTestId('track-clock');
+      const start = Number(await clock.getAttribute('data-at'));
+      const first = await probe(page, 'trackCursor()');
+      await page.getByRole('combobox', { name: '倍速' }).click();
+      await page.locator('.ant-select-item-option', { hasText: '256×' }).click();
+      await page.getByTestId('track-play').click();
+      await expect.poll(async () => Number(await clock.getAttribute('data-at')), { timeout: 10_000 }).toBeGreaterThan(start + 60_000);
+      const moving = await probe(page, 'trackCursor()');
+      expect(moving).not.toEqual(first);
+      // An hour at 256× is about 14 s; then the button offers 播放 again and the unit is at its last fix.
+      await expect(page.getByTestId('track-play')).toContainText(/播\s*放/, { timeout: 40_000 });
+      const end = (await probe(page, 'trackCursor()')) as { lon: number; lat: number };
+      const endAt = Number(await clock.getAttribute('data-at'));
+      expect(endAt).toBeGreaterThan(start + 3_000_000);
+      // The simulator's path is a function of time: where the unit was at the last fix's time.
+      const there = position(unit, endAt);
+      expect(Math.abs(end.lon - there.lon)).toBeLessThan(1e-5);
+      expect(Math.abs(end.lat - there.lat)).toBeLessThan(1e-5);
+    } finally {
+      await host.stop();
+    }
+  });
+});
