@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import geographiclib from 'geographiclib-geodesic';
 import type { Page } from '@playwright/test';
 import { buildChannels } from '../../lab/channels';
+import { createLabAlarmFactory, labAlarmChannels, labSourceUrl, postAlarm } from '../../lab/alarmGenerator';
+import { writeLabAlarmsFile } from '../../lab/alarmInputsFile';
 import { backfill, labGpsUnits, position, type LabBroker } from '../../lab/gpsSimulator';
 import type { Lab } from '../../lab/lab';
 import { expect, test } from '../support/fixtures';
@@ -25,9 +27,22 @@ type Probe = {
   canvasRect: () => { left: number; top: number; width: number; height: number };
 };
 
-async function mapHost(lab: Lab): Promise<WebHostProcess> {
+const ALARM_TOKEN = 'e2e-map-alarm-token';
+
+/** A web host of its own for the lab's cameras, phones and GPS units (and, when asked, its alarm sources). */
+async function mapHost(lab: Lab, opts: { alarms?: boolean } = {}): Promise<WebHostProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-e2e-map-'));
-  return startWebHostProcess({ labBackend: lab.janusUrl, labPbx: lab.pbx.consoleJson, labGps: lab.gps.consoleJson, dataDir: dir });
+  let labAlarms: string | undefined;
+  if (opts.alarms) {
+    labAlarms = path.join(dir, 'lab-alarms.json');
+    writeLabAlarmsFile(labAlarms, {
+      token: ALARM_TOKEN,
+      receiverPort: 0,
+      mqtt: { url: lab.mqtt.url, username: lab.mqtt.username, password: lab.mqtt.password },
+      options: { popupMinLevel: 1, wallMinLevel: 4, wallTarget: { monitor: 1, tile: 0 } },
+    });
+  }
+  return startWebHostProcess({ labBackend: lab.janusUrl, labPbx: lab.pbx.consoleJson, labGps: lab.gps.consoleJson, labAlarms, dataDir: dir });
 }
 
 const probe = (page: Page, expr: string) => page.evaluate(`globalThis.__mdcMapProbe.map.${expr}`);
@@ -243,6 +258,39 @@ test.describe('一张图 (map)', () => {
       const there = position(unit, endAt);
       expect(Math.abs(end.lon - there.lon)).toBeLessThan(1e-5);
       expect(Math.abs(end.lat - there.lat)).toBeLessThan(1e-5);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  test("an alarm's 地图 in its pop-up opens the map at its camera with the alarm picked", async ({ page, lab, errors: _errors }) => {
+    const host = await mapHost(lab, { alarms: true });
+    try {
+      await page.addInitScript('globalThis.__mdcMapProbe = {}');
+      await page.goto(host.url);
+      await page.getByTestId('nav-settings').click();
+      const receiver = page.getByTestId('alarm-receiver-url');
+      await expect(receiver).toContainText('http://127.0.0.1:');
+      const base = (await receiver.textContent())!.trim();
+      await page.getByTestId('nav-wall').click();
+
+      const factory = await createLabAlarmFactory(labAlarmChannels(path.resolve('lab/.run/e2e/lab.json')), { seed: 5, kinds: ['belt-crossing'] });
+      const alarm = factory.next();
+      const sent = await postAlarm(labSourceUrl(`${base}/alarms/lab-ai`, alarm.category), ALARM_TOKEN, alarm.body);
+      expect(sent).toMatchObject({ ok: true, status: 200 });
+      await page.getByTestId('alarm-popup-map').click();
+
+      await expect(page.locator('[data-testid="map-globe"][data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+      const detail = page.getByTestId('map-detail');
+      await expect(detail).toHaveAttribute('data-layer', 'alarms');
+      await expect(detail).toContainText('人员穿越皮带');
+      // The camera the alarm names is in the middle of the view once the flight ends.
+      const camera = buildChannels().find((c) => c.gbId === alarm.channel.gbId)!;
+      await settle(page);
+      const p = await at(page, camera.location[0], camera.location[1]);
+      const r = (await probe(page, 'canvasRect()')) as ReturnType<Probe['canvasRect']>;
+      expect(Math.abs(p.x - (r.left + r.width / 2))).toBeLessThan(30);
+      expect(Math.abs(p.y - (r.top + r.height / 2))).toBeLessThan(30);
     } finally {
       await host.stop();
     }

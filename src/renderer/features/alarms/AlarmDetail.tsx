@@ -1,9 +1,10 @@
 import { App, Button, Descriptions, Drawer, Empty, Space, Tag, Timeline, Typography } from 'antd';
-import { HistoryOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { HistoryOutlined, EnvironmentOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import type { Alarm, AlarmStep } from '../../../shared/domain/alarm';
 import { localDateTime } from '../../../shared/localTime';
 import { useGetSettingsQuery } from '../settings/settingsApi';
 import { useWallCommandMutation } from '../wall/wallApi';
+import { mapFocusHash } from '../map/mapFocus';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
 import { AlarmWorkflow } from './AlarmWorkflow';
@@ -84,6 +85,9 @@ function DetailBody({ alarm, steps }: { alarm: Alarm; steps: AlarmStep[] }) {
           data-testid="alarm-to-playback"
         >
           报警录像（前 30 秒起）
+        </Button>
+        <Button icon={<EnvironmentOutlined />} disabled={!alarm.linked && !alarm.mineId} onClick={() => (location.hash = mapFocusHash({ kind: 'alarm', id: alarm.id }))} data-testid="alarm-to-map">
+          地图定位
         </Button>
       </Space>
       <Descriptions size="small" column={2} bordered className="alarm-detail__facts">

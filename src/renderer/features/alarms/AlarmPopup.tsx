@@ -7,6 +7,7 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { useGetSettingsQuery } from '../settings/settingsApi';
 import { AlarmActions } from './AlarmActions';
 import { AlarmPicture } from './AlarmPicture';
+import { mapFocusHash } from '../map/mapFocus';
 import { CATEGORY_NAMES, kindText, LEVEL_COLORS, LEVEL_NAMES, placeText, skewText } from './alarmModel';
 import { detailOpened, popupClosed, popupHeld, popupReleased, popupShown, selectAlarmArrivals, selectNewWhileHeld, selectAlarmChimes, selectAlarmDetailId, selectPending, selectPopup } from './alarmsSlice';
 import { useChannelName } from './useChannelName';
@@ -99,6 +100,13 @@ export function AlarmPopup() {
             dispatch(open ? popupHeld(alarm.id) : popupReleased());
           }}
         />
+        <Button
+          data-testid="alarm-popup-map"
+          disabled={!alarm.linked && !alarm.mineId}
+          onClick={() => (location.hash = mapFocusHash({ kind: 'alarm', id: alarm.id }))}
+        >
+          地图
+        </Button>
         <Button
           data-testid="alarm-popup-detail"
           onClick={() => {

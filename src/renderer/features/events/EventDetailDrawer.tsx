@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { mapFocusHash } from '../map/mapFocus';
 import { App, Button, Descriptions, Drawer, Empty, Input, Modal, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { EVENT_CHANGE_ACTION_NAMES, EVENT_LEVEL_NAMES, EVENT_LINK_KIND_NAMES, EVENT_STATE_NAMES, EVENT_TYPES, type ConsoleEvent, type EventChange } from '../../../shared/domain/event';
 import { localDateTime } from '../../../shared/localTime';
@@ -113,6 +114,11 @@ export function EventDetailDrawer({
       extra={
         event ? (
           <Space>
+            {event.location ? (
+              <Button onClick={() => (location.hash = mapFocusHash({ kind: 'event', id: event.id }))} data-testid="event-to-map">
+                {t('map.locate')}
+              </Button>
+            ) : null}
             <Button onClick={() => onReport(event)} data-testid="event-report">
               {t('events.report.button')}
             </Button>

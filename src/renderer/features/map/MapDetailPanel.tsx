@@ -8,7 +8,8 @@ import { EVENT_TYPES, type ConsoleEvent } from '../../../shared/domain/event';
 import type { GpsUnit } from '../../../shared/domain/gps';
 import type { MapMark } from '../../../shared/domain/map';
 import { POINT_CATEGORIES } from '../../../shared/domain/referenceData';
-import { useT } from '../../app/hooks';
+import { useAppDispatch, useT } from '../../app/hooks';
+import { detailOpened } from '../alarms/alarmsSlice';
 import { kindText, LEVEL_COLORS, LEVEL_NAMES } from '../alarms/alarmModel';
 import { usePhoneEngine } from '../phone/phoneEngineContext';
 import { useOpenChannelsOnWall, useOpenMineOnWall } from '../wall/useOpenOnWall';
@@ -42,6 +43,7 @@ export function MapDetailPanel({
   onTrack: (unitId: string) => void;
 }) {
   const t = useT();
+  const dispatch = useAppDispatch();
   let title = '';
   let body: React.ReactNode = <Empty description={t('map.detail.gone')} />;
   const { layer, id } = picked;
@@ -77,7 +79,13 @@ export function MapDetailPanel({
             <Descriptions.Item label={t('map.detail.place')}>{a.mineName ?? a.deviceId ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('map.detail.reporter')}>{a.reporter ?? '—'}</Descriptions.Item>
           </Descriptions>
-          <Button type="primary" onClick={() => (location.hash = `#/alarms?alarm=${encodeURIComponent(a.id)}`)}>
+          <Button
+            type="primary"
+            onClick={() => {
+              dispatch(detailOpened(a.id));
+              location.hash = '#/alarms';
+            }}
+          >
             {t('map.detail.openAlarm')}
           </Button>
         </>

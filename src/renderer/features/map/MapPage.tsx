@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Form, Input, Modal } from 'antd';
+import { Alert, App, Button, Form, Input, Modal } from 'antd';
 import type { ConsoleApi } from '../../../shared/contract/consoleApi';
+import type { Alarm } from '../../../shared/domain/alarm';
+import type { ConsoleEvent } from '../../../shared/domain/event';
+import { mapOrigins } from '../../../shared/domain/map';
 import { useT } from '../../app/hooks';
 import { kindText } from '../alarms/alarmModel';
 import { useListAlarmsQuery } from '../alarms/alarmsApi';
@@ -36,6 +39,11 @@ import { installMapProbe } from './mapProbe';
 import { readMapFocus, type MapFocus } from './mapFocus';
 
 const DAY_MS = 24 * 3600_000;
+
+/** The list plus a record shown because it was asked for (handled alarms, closed events), without doubles. */
+function withFocused<T extends { id: string }>(list: readonly T[], extra: T | null): readonly T[] {
+  return extra && !list.some((x) => x.id === extra.id) ? [...list, extra] : list;
+}
 const ALL_VISIBLE = Object.fromEntries(LAYER_NAMES.map((n) => [n, true])) as Record<LayerName, boolean>;
 
 /**
@@ -80,11 +88,13 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   const { data: events = [] } = useListEventsQuery({ state: 'open', limit: 500 });
   const { data: units = [] } = useListGpsUnitsQuery();
   const { data: marks = [] } = useListMapMarksQuery();
+  // A handled alarm or closed event asked for by address (#/map?alarm=…) is shown too.
+  const [focused, setFocused] = useState<{ alarm: Alarm | null; event: ConsoleEvent | null }>({ alarm: null, event: null });
   const statuses = useMemo(() => mineStatuses(catalogue ?? { mines: [], channels: [] }, alarms), [catalogue, alarms]);
   const channelIndex = useMemo(() => new Map((catalogue?.channels ?? []).map((c) => [c.id, c])), [catalogue]);
   const mineIndex = useMemo(() => new Map((catalogue?.mines ?? []).map((m) => [m.id, m])), [catalogue]);
   const unitIndex = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
-  const data: MapData = { catalogue, statuses, alarms, events, units, marks };
+  const data: MapData = { catalogue, statuses, alarms: withFocused(alarms, focused.alarm), events: withFocused(events, focused.event), units, marks };
 
   useEffect(() => {
     if (!scene) return;
@@ -99,11 +109,11 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     if (scene) scene.layers.units.set(unitPoints(units));
   }, [scene, units]);
   useEffect(() => {
-    if (scene) scene.layers.alarms.set(alarmPoints(alarms, channelIndex, mineIndex, kindText));
-  }, [scene, alarms, channelIndex, mineIndex]);
+    if (scene) scene.layers.alarms.set(alarmPoints(withFocused(alarms, focused.alarm), channelIndex, mineIndex, kindText));
+  }, [scene, alarms, focused.alarm, channelIndex, mineIndex]);
   useEffect(() => {
-    if (scene) scene.layers.events.set(eventPoints(events));
-  }, [scene, events]);
+    if (scene) scene.layers.events.set(eventPoints(withFocused(events, focused.event)));
+  }, [scene, events, focused.event]);
   useEffect(() => {
     if (scene) scene.layers.marks.set(markPoints(marks));
   }, [scene, marks]);
@@ -124,6 +134,21 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     scene.view.setImagery(mapOptions, mapOptions.imagery.some((l) => l.id === imageryId) ? imageryId : null);
     scene.view.setTerrain(mapOptions.terrainUrl);
   }, [scene, mapOptions, imageryId]);
+  // A page keeps the security policy it was loaded with: tile servers saved since then are refused until a reload.
+  const [policyStale, setPolicyStale] = useState(false);
+  useEffect(() => {
+    if (!mapOptions) return;
+    const origins = new Set(mapOrigins(mapOptions));
+    const onViolation = (e: SecurityPolicyViolationEvent) => {
+      try {
+        if (origins.has(new URL(e.blockedURI).origin)) setPolicyStale(true);
+      } catch {
+        // not a URL (inline, eval): not ours to report here
+      }
+    };
+    document.addEventListener('securitypolicyviolation', onViolation);
+    return () => document.removeEventListener('securitypolicyviolation', onViolation);
+  }, [mapOptions]);
   const [mode, setModeState] = useState<ViewMode>('3d');
   const setMode = (m: ViewMode) => {
     scene?.view.setMode(m);
@@ -290,24 +315,48 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // An alarm or event is fetched by id (it may be handled or closed, and so not on its layer), kept on the map
+  // while focused, and flown to.
+  // Read when a fetched record arrives (the effect must not restart, and drop the record, when they change).
+  const lookup = useRef({ channelIndex, mineIndex, message, t });
+  lookup.current = { channelIndex, mineIndex, message, t };
   useEffect(() => {
     if (!scene || !focus) return;
-    let at: { lon: number; lat: number } | null = null;
-    let height = 2500;
-    if (focus.kind === 'place') {
-      at = focus;
-      height = focus.height ?? height;
-    }
-    else {
-      const layer = focus.kind === 'alarm' ? scene.layers.alarms : scene.layers.events;
-      const p = layer.get(focus.id);
-      if (!p) return; // not loaded yet: this runs again when the data arrives
-      at = p;
-      setPicked({ layer: focus.kind === 'alarm' ? 'alarms' : 'events', id: focus.id });
-    }
-    scene.view.flyTo(at, height);
-    setFocus(null);
-  }, [scene, focus, alarms, events]);
+    let cancelled = false;
+    const { message, t } = lookup.current;
+    const go = (at: { lon: number; lat: number }, height: number) => {
+      if (!cancelled) scene.view.flyTo(at, height);
+    };
+    // Taken: the same link followed again changes the address again, and so is seen again.
+    history.replaceState(null, '', '#/map');
+    if (focus.kind === 'place') go(focus, focus.height ?? 2500);
+    else if (focus.kind === 'alarm')
+      void api.getAlarm({ id: focus.id }).then(
+        ({ alarm }) => {
+          const [p] = alarmPoints([alarm], lookup.current.channelIndex, lookup.current.mineIndex, kindText);
+          if (cancelled) return;
+          if (!p) return void message.warning(t('map.focus.noPlace'));
+          setFocused({ alarm, event: null });
+          setPicked({ layer: 'alarms', id: alarm.id });
+          go(p, 2500);
+        },
+        () => message.warning(t('map.focus.missing')),
+      );
+    else
+      void api.getEvent({ id: focus.id }).then(
+        ({ event }) => {
+          if (cancelled) return;
+          if (!event.location) return void message.warning(t('map.focus.noPlace'));
+          setFocused({ alarm: null, event });
+          setPicked({ layer: 'events', id: event.id });
+          go({ lon: event.location[0], lat: event.location[1] }, 2500);
+        },
+        () => message.warning(t('map.focus.missing')),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [scene, focus, api]);
 
   const [saveMark] = useSaveMapMarkMutation();
   const [markForm] = Form.useForm<{ name: string; note: string }>();
@@ -315,6 +364,16 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   return (
     <div className="map-page" ref={rootRef} data-testid="map-page">
       <div className="map-page__globe" ref={globeRef} data-testid="map-globe" data-ready={scene ? 'true' : 'false'} />
+      {policyStale ? (
+        <Alert
+          className="map-page__failure"
+          type="warning"
+          showIcon
+          message={t('map.policyStale')}
+          action={<Button size="small" onClick={() => location.reload()}>{t('map.reload')}</Button>}
+          data-testid="map-policy-stale"
+        />
+      ) : null}
       {failure ? <Alert className="map-page__failure" type="error" showIcon message={t('map.error.webgl')} description={failure} /> : null}
       {scene ? (
         <>
