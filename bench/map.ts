@@ -1,0 +1,361 @@
+/**
+ * `npm run bench:map`: the offline map (一张图, issue 8) in Debian's Chromium on software WebGL (SwiftShader), JSON lines.
+ * The page bench/map (built with Vite into .cache/bench-map, Cesium's runtime files copied to cesium/ as the app's
+ * build does, served from 127.0.0.1) shows Changzhi, tilted, with BENCH_MAP_POINTS camera points (default 10,000)
+ * around 100 synthetic mine sites and BENCH_MAP_MOVERS vehicles (default 200, labelled) stepping every frame on
+ * small circles, drawn two ways, each in a fresh browser context:
+ *  - primitive: the engine's PointLayer; entity: the same points as Entities (widget.entities, movers'
+ *    ConstantPositionProperty set each step);
+ *  - fps: continuous rendering, frames drawn (postRender) over BENCH_MAP_SECONDS s (default 10) after a warm-up;
+ *    median frame time, the main thread's share (renderJsMs; dataSourceUpdateMs is the Entity walk within it);
+ *  - startup: navigation start → first frame, → imagery on screen, → globe tiles loaded;
+ *  - pick: median of view.pick at 40 camera points' screen positions;
+ *  - boxSelect (primitive): median selectInRect over the middle quarter of the canvas and over all of it, with the
+ *    count checked against a brute-force projection;
+ *  - profile: the main thread's top self-time functions over 3 s of continuous rendering (CDP), per path.
+ * Nothing may leave 127.0.0.1: host names other than it do not resolve, and any request elsewhere is logged and
+ * counted (externalRequests). Last line: {"primitiveOverEntityFps":..,"boxSelectMs":..,...}.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, normalizePath } from 'vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { benchLog as log } from './summary';
+
+const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const PAGE_DIR = path.join(ROOT, 'bench/map');
+const OUT_DIR = path.join(ROOT, '.cache/bench-map');
+const POINTS = Number(process.env.BENCH_MAP_POINTS ?? 10_000);
+const MOVERS = Number(process.env.BENCH_MAP_MOVERS ?? 200);
+const SECONDS = Number(process.env.BENCH_MAP_SECONDS ?? 10);
+const WARMUP_S = Number(process.env.BENCH_MAP_WARMUP ?? 3);
+const LABELS = process.env.BENCH_MAP_LABELS !== '0';
+const PROFILE = process.env.BENCH_MAP_PROFILE !== '0';
+const BREAKDOWN = process.env.BENCH_MAP_BREAKDOWN !== '0';
+const VIEWPORT = { width: 1280, height: 720 };
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  // Not --disable-gpu-vsync/--disable-frame-rate-limit: with them rAF outruns SwiftShader, postRender counts frames
+  // queued rather than drawn, and the queue drains later in one stall (130 s once, inside a pick's readPixels).
+  // Anything but our server fails at name resolution, before a packet leaves.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Every process below `root` (Chromium's browser process): renderers, the GPU process (SwiftShader), utilities. */
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** CPU ticks (user+system) of Chromium and each of its children, by pid. */
+function chromiumTicks(root: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of descendants(root)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, Number(f[11]) + Number(f[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Chromium's CPU seconds since `before` (processes that ended meanwhile left out, new ones counted whole). Per frame,
+ * this is the work a frame costs whatever else runs on the machine: other people's builds and tests share these
+ * 2 cores and make wall-clock frame rates wander by 2x.
+ */
+function chromiumCpuSince(root: number, before: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of chromiumTicks(root)) ticks += t - (before.get(pid) ?? 0);
+  return ticks / 100; // USER_HZ
+}
+
+const load = () => os.loadavg().map((x) => round(x, 1));
+
+/** The bench page as the app ships the map: a production bundle, Cesium's Workers/ThirdParty/Assets under cesium/. */
+async function buildPage(): Promise<void> {
+  const cesiumBuild = normalizePath(path.join(ROOT, 'node_modules/cesium/Build/Cesium'));
+  const t0 = performance.now();
+  await build({
+    configFile: false,
+    root: PAGE_DIR,
+    base: './',
+    logLevel: 'warn',
+    plugins: [viteStaticCopy({ targets: ['Workers', 'ThirdParty', 'Assets'].map((dir) => ({ src: `${cesiumBuild}/${dir}`, dest: 'cesium' })) })],
+    build: { outDir: OUT_DIR, emptyOutDir: true, target: 'chrome120', chunkSizeWarningLimit: 10_000, sourcemap: false, reportCompressedSize: false },
+  });
+  log(`built the page in ${Math.round(performance.now() - t0)} ms`);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+};
+
+/** Static files of the built page on 127.0.0.1 (a random port); what is missing is logged. */
+function serve(dir: string): Promise<{ url: string; missing: string[]; close: () => Promise<void> }> {
+  const missing: string[] = [];
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(dir + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        missing.push(rel);
+        log(`404 ${rel}`);
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}/`, missing, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+type CpuProfile = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+
+/** The main thread's self time by function over `seconds` of continuous rendering, top `n`, in ms per second. */
+async function profile(page: Page, seconds: number, n = 12): Promise<{ fn: string; msPerS: number }[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await page.evaluate('window.__mapBench.spin(true)');
+  await page.waitForTimeout(1000);
+  await cdp.send('Profiler.start');
+  await page.waitForTimeout(seconds * 1000);
+  const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+  await page.evaluate('window.__mapBench.spin(false)');
+  await cdp.detach();
+  const byId = new Map(p.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const file = f.url ? path.basename(new URL(f.url, 'http://x').pathname) : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, ms]) => ({ fn, msPerS: round(ms / seconds, 1) }));
+}
+
+
+type Sync = { median: number; n: number };
+const BENCH = 'window.__mapBench';
+
+/** `n` frames drawn back to back, each waited for (renderSync): median wall ms and Chromium's CPU ms per frame. */
+async function syncFrames(page: Page, browserPid: number, n: number): Promise<{ wallMs: number; cpuMs: number }> {
+  await page.evaluate(`${BENCH}.renderSync(2)`);
+  const c0 = chromiumTicks(browserPid);
+  const r = (await page.evaluate(`${BENCH}.renderSync(${n})`)) as Sync;
+  return { wallMs: r.median, cpuMs: round((chromiumCpuSince(browserPid, c0) * 1000) / (n + 2), 1) };
+}
+
+/**
+ * What a primitive-path frame spends where: sync frames with one thing changed at a time (the points drawn opaque
+ * only, the movers' labels hidden, the globe hidden), interleaved with the unchanged scene, two rounds, medians.
+ */
+async function breakdown(page: Page, browserPid: number) {
+  const variants: [string, string[]][] = [
+    ['pointsOpaque', ['points-opaque']],
+    ['labelsOff', ['labels-off']],
+    ['globeOff', ['globe-off']],
+    ['globeOffPointsOpaqueLabelsOff', ['globe-off', 'points-opaque', 'labels-off']],
+  ];
+  const runs: Record<string, { wallMs: number; cpuMs: number }[]> = { asIs: [] };
+  for (let round = 0; round < 2; round++) {
+    runs.asIs!.push(await syncFrames(page, browserPid, 6));
+    for (const [name, switches] of variants) {
+      for (const v of switches) await page.evaluate(`${BENCH}.variant('${v}', true)`);
+      (runs[name] ??= []).push(await syncFrames(page, browserPid, 6));
+      for (const v of switches) await page.evaluate(`${BENCH}.variant('${v}', false)`);
+    }
+  }
+  const mid = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
+  return Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, { wallMs: mid(v.map((x) => x.wallMs)), cpuMs: mid(v.map((x) => x.cpuMs)) }]));
+}
+
+type Startup = { setupMs: number; firstFrameMs: number; imageryMs: number; tilesLoadedMs: number };
+type Fps = { frames: number; fps: number; frameMs: { median: number }; fpsFromMedianFrame: number; renderJsMs: { median: number }; dataSourceUpdateMs: { median: number } };
+type Pick = { firstMs: number; ms: { median: number }; exact: number; any: number; of: number };
+type Box = { ms: { median: number }; selected: number; bruteForce: number };
+
+async function runPath(browser: Browser, browserPid: number, base: string, mode: 'primitive' | 'entity', external: string[]) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  context.on('request', (req) => {
+    const u = new URL(req.url());
+    if ((u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '127.0.0.1') {
+      external.push(req.url());
+      log(`EXTERNAL request: ${req.method()} ${req.url()}`);
+    }
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log(`[${mode} console.${m.type()}] ${m.text()}`);
+  });
+  try {
+    log(`${mode}: loading (load average ${load().join(' ')})`);
+    await page.goto(`${base}index.html?mode=${mode}&points=${POINTS}&movers=${MOVERS}&labels=${LABELS ? 1 : 0}`);
+    await page.waitForFunction(`${BENCH} !== undefined`, undefined, { timeout: 60_000 });
+    await page.evaluate(`${BENCH}.ready`, undefined);
+    const startup = (await page.evaluate(`${BENCH}.startup`)) as Startup;
+    const onScreen = (await page.evaluate(`${BENCH}.onScreenCount()`)) as number;
+    const canvas = await page.evaluate(`${BENCH}.canvas`);
+    log(`${mode}: ${JSON.stringify(startup)}, ${onScreen} camera points on screen`);
+    log(`${mode}: fps, ${WARMUP_S} s warm-up + ${SECONDS} s`);
+    await page.evaluate(`${BENCH}.spin(true)`);
+    await page.waitForTimeout(WARMUP_S * 1000);
+    const loadBefore = load();
+    const c0 = chromiumTicks(browserPid);
+    const fps = (await page.evaluate(`${BENCH}.fps(0, ${SECONDS})`)) as Fps;
+    const cpuMsPerFrame = round((chromiumCpuSince(browserPid, c0) * 1000) / Math.max(1, fps.frames), 1);
+    await page.evaluate(`${BENCH}.idle()`);
+    log(`${mode}: ${fps.fps} fps (median frame ${fps.frameMs.median} ms, main thread ${fps.renderJsMs.median} ms, Chromium CPU ${cpuMsPerFrame} ms/frame)`);
+    const sync = await syncFrames(page, browserPid, 10);
+    log(`${mode}: sync frames ${JSON.stringify(sync)}; pick`);
+    const pick = (await page.evaluate(`${BENCH}.pick(40)`)) as Pick;
+    let boxQuarter: Box | null = null;
+    let boxWhole: Box | null = null;
+    let frameBreakdown = null;
+    if (mode === 'primitive') {
+      const { width: w, height: h } = VIEWPORT;
+      boxQuarter = (await page.evaluate(`${BENCH}.boxSelect({x0:${w / 4},y0:${h / 4},x1:${(3 * w) / 4},y1:${(3 * h) / 4}}, 20)`)) as Box;
+      boxWhole = (await page.evaluate(`${BENCH}.boxSelect({x0:0,y0:0,x1:${w},y1:${h}}, 20)`)) as Box;
+      log(`${mode}: box select ${boxQuarter.ms.median} ms (quarter, ${boxQuarter.selected}), ${boxWhole.ms.median} ms (whole, ${boxWhole.selected})`);
+      if (BREAKDOWN) {
+        log(`${mode}: frame breakdown`);
+        frameBreakdown = await breakdown(page, browserPid);
+      }
+    }
+    const top = PROFILE ? await profile(page, 3) : null;
+    if (errors.length > 0) throw new Error(`${mode}: page errors: ${errors.join('; ')}`);
+    return {
+      scenario: mode,
+      points: POINTS,
+      movers: MOVERS,
+      labels: LABELS,
+      canvas,
+      cameraPointsOnScreen: onScreen,
+      startup,
+      fps: { ...fps, chromiumCpuMsPerFrame: cpuMsPerFrame, loadAverage: loadBefore },
+      syncFrame: sync,
+      pick,
+      boxQuarter,
+      boxWhole,
+      frameBreakdown,
+      mainThreadTopSelfTime: top,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await buildPage();
+  const server = await serve(OUT_DIR);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browserPid = (browser as unknown as { process?: () => { pid?: number } }).process?.()?.pid ?? 0;
+  const external: string[] = [];
+  try {
+    const gl = await (async () => {
+      const page = await browser.newPage();
+      const info = await page.evaluate(`(() => {
+        const gl = document.createElement('canvas').getContext('webgl2');
+        if (!gl) return null;
+        const ext = gl.getExtension('WEBGL_debug_renderer_info');
+        return ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+      })()`);
+      await page.close();
+      return info as string | null;
+    })();
+    log(`WebGL: ${gl}`);
+    if (!gl) throw new Error('no WebGL2 in this Chromium (SwiftShader flags?)');
+    const primitive = await runPath(browser, browserPid, server.url, 'primitive', external);
+    console.log(JSON.stringify({ ...primitive, webgl: gl }));
+    const entity = await runPath(browser, browserPid, server.url, 'entity', external);
+    console.log(JSON.stringify({ ...entity, webgl: gl }));
+    const box = Math.max(primitive.boxQuarter!.ms.median, primitive.boxWhole!.ms.median);
+    const boxCountsAgree = primitive.boxQuarter!.selected === primitive.boxQuarter!.bruteForce && primitive.boxWhole!.selected === primitive.boxWhole!.bruteForce;
+    console.log(
+      JSON.stringify({
+        primitiveOverEntityFps: round(primitive.fps.fps / entity.fps.fps),
+        primitiveFps: primitive.fps.fps,
+        entityFps: entity.fps.fps,
+        primitiveFrameMs: primitive.fps.frameMs.median,
+        entityFrameMs: entity.fps.frameMs.median,
+        primitiveOverEntityCpuPerFrame: round(entity.fps.chromiumCpuMsPerFrame / primitive.fps.chromiumCpuMsPerFrame),
+        primitiveOverEntityMainThread: round(entity.fps.renderJsMs.median / primitive.fps.renderJsMs.median),
+        primitiveOverEntitySyncFrame: round(entity.syncFrame.wallMs / primitive.syncFrame.wallMs),
+        firstRenderMs: primitive.startup.imageryMs,
+        tilesLoadedMs: primitive.startup.tilesLoadedMs,
+        pickMs: primitive.pick.ms.median,
+        entityPickMs: entity.pick.ms.median,
+        boxSelectMs: box,
+        boxSelectQuarterMs: primitive.boxQuarter!.ms.median,
+        boxSelected: [primitive.boxQuarter!.selected, primitive.boxWhole!.selected],
+        boxCountsAgree,
+        points: POINTS,
+        movers: MOVERS,
+        externalRequests: external.length,
+        missingFiles: server.missing.length,
+        loadAverage: load(),
+      }),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
