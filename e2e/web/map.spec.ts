@@ -203,6 +203,13 @@ test.describe('一张图 (map)', () => {
       expect(Math.abs(measured - expected) / expected, `measured ${measured} m, geodesic ${expected} m`).toBeLessThan(0.01);
       await expect(result).toContainText('公里');
 
+      // F11: the map alone, full screen, with its toolbar; again: back.
+      await page.keyboard.press('F11');
+      await expect.poll(() => page.evaluate("document.fullscreenElement ? document.fullscreenElement.getAttribute('data-testid') : null")).toBe('map-page');
+      await expect(page.getByTestId('map-toolbar')).toBeVisible();
+      await page.keyboard.press('F11');
+      await expect.poll(() => page.evaluate('document.fullscreenElement === null')).toBe(true);
+
       // 标记: named, stored before the reply, there again after a reload.
       await page.getByTestId('map-tool-mark').click();
       await page.mouse.click(pa.x, pa.y);

@@ -10,6 +10,12 @@ const TYPES: Record<string, string> = {
   '.geojson': 'application/geo+json',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
+  // CesiumJS's bundled imagery (NaturalEarthII) and tile set description, sky box, etc.
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.xml': 'application/xml',
+  '.ktx2': 'image/ktx2',
+  '.glb': 'model/gltf-binary',
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',

@@ -56,6 +56,24 @@ function Clock() {
   );
 }
 
+/**
+ * F11 shows the console full screen (Electron has no menu to do it): the element of the page marked
+ * `data-fullscreen-target` (the map alone, with its tools), else the whole console. One handler, because a key press
+ * allows one full-screen request only.
+ */
+function useFullscreenKey(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F11' || e.defaultPrevented) return;
+      e.preventDefault();
+      if (document.fullscreenElement) void document.exitFullscreen();
+      else void (document.querySelector('[data-fullscreen-target]') ?? document.documentElement).requestFullscreen().catch(() => undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 /** Title bar with navigation, platform lamps and clock; the page below. */
 export function Shell({ api }: { api: ConsoleApi }) {
   const t = useT();
@@ -64,6 +82,7 @@ export function Shell({ api }: { api: ConsoleApi }) {
   const connected = useAppSelector(selectHostConnected);
   const phone = usePhoneEngine();
   usePhoneEngineSync(phone);
+  useFullscreenKey();
 
   let page: React.ReactNode;
   switch (route) {

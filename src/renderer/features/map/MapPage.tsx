@@ -262,7 +262,8 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     setTool(tool === next ? 'none' : next);
   };
 
-  // Esc leaves any tool; F11 toggles full screen of the map (the page keeps its toolbar and panels).
+  // 全屏: the map alone with its toolbar and panels (F11 does the same, in the shell: data-fullscreen-target). Esc
+  // leaves any tool.
   const toggleFullscreen = useCallback(() => {
     const el = rootRef.current;
     if (!el) return;
@@ -271,17 +272,14 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   }, [message, t]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F11') {
-        e.preventDefault();
-        toggleFullscreen();
-      } else if (e.key === 'Escape' && toolRef.current !== 'none') {
+      if (e.key === 'Escape' && toolRef.current !== 'none') {
         scene?.sketch.endDraft();
         setTool('none');
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [scene, toggleFullscreen]);
+  }, [scene]);
 
   // ── Box and circle selection: drag on an overlay (the globe does not pan meanwhile) ──
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
@@ -362,7 +360,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   const [markForm] = Form.useForm<{ name: string; note: string }>();
 
   return (
-    <div className="map-page" ref={rootRef} data-testid="map-page">
+    <div className="map-page" ref={rootRef} data-testid="map-page" data-fullscreen-target>
       <div className="map-page__globe" ref={globeRef} data-testid="map-globe" data-ready={scene ? 'true' : 'false'} />
       {policyStale ? (
         <Alert
