@@ -184,7 +184,7 @@ test.describe('一张图 (map)', () => {
     }
   });
 
-  test('测距 between two known points agrees with GeographicLib within 1 %; a named mark is stored and survives a reload', async ({ page, lab, errors: _errors }) => {
+  test('测距 between two known points agrees with GeographicLib within 1 %; F11 shows the map alone; a named mark is stored and survives a reload', async ({ page, lab, errors: _errors }) => {
     const host = await mapHost(lab);
     try {
       const a = { lon: 113.0, lat: 36.4 };
