@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerUrlSchema } from './broker';
 
 /**
  * Alarms (警情): what AI boxes, devices, apps and video platforms report, normalised to one shape whatever the input
@@ -201,7 +202,7 @@ export const mqttAlarmInputSchema = z
     kind: z.literal('mqtt'),
     name: z.string().trim().min(1).max(64),
     enabled: z.boolean(),
-    url: z.string().regex(/^mqtts?:\/\/[^\s/@]+(:\d{1,5})?\/?$/, '地址应为 mqtt://主机:端口 或 mqtts://主机:端口（不含用户名密码）'),
+    url: brokerUrlSchema,
     username: z.string().max(64).nullable(),
     topics: z.array(z.string().min(1).max(200)).min(1).max(16),
     mapping: alarmMappingSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerPasswordInputSchema, brokerUrlSchema, brokerUsernameSchema } from './broker';
 
 /**
  * Mobile units with GPS (单兵 body-worn terminals, 车载 vehicle units, 移动app phones, 无人机 drones): their live
@@ -68,8 +69,8 @@ export type GpsTrack = z.infer<typeof gpsTrackSchema>;
 export const gpsFeedConfigSchema = z
   .object({
     enabled: z.boolean(),
-    url: z.string().regex(/^mqtts?:\/\/[^\s/@]+(:\d{1,5})?\/?$/, '地址应为 mqtt://主机:端口 或 mqtts://主机:端口（不含用户名密码）'),
-    username: z.string().min(1).max(64).nullable(),
+    url: brokerUrlSchema,
+    username: brokerUsernameSchema,
     /** Subscription filter, e.g. `gps/#`; the unit id is the payload's `id`. */
     topic: z.string().min(1).max(128),
   })
@@ -79,7 +80,7 @@ export type GpsFeedConfig = z.infer<typeof gpsFeedConfigSchema>;
 export const DEFAULT_GPS_FEED: GpsFeedConfig = { enabled: false, url: 'mqtt://127.0.0.1:1883', username: null, topic: 'gps/#' };
 export const GPS_PASSWORD_KEY = 'gps:password';
 
-export const saveGpsFeedSchema = gpsFeedConfigSchema.extend({ password: z.string().min(1).max(256).nullable().optional() }).strict();
+export const saveGpsFeedSchema = gpsFeedConfigSchema.extend({ password: brokerPasswordInputSchema }).strict();
 export type SaveGpsFeed = z.infer<typeof saveGpsFeedSchema>;
 
 export const gpsFeedStatusSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerPasswordInputSchema, brokerUrlSchema, brokerUsernameSchema } from './broker';
 
 /**
  * Seat sync (席位同步): every console (seat) of the centre publishes what it records (alarms, handling steps …) to
@@ -17,8 +18,8 @@ export const syncConfigSchema = z
   .object({
     enabled: z.boolean(),
     /** The centre's broker, without credentials (the password is in the SecretStore as `sync:password`). */
-    url: z.string().regex(/^mqtts?:\/\/[^\s/@]+(:\d{1,5})?\/?$/, '地址应为 mqtt://主机:端口 或 mqtts://主机:端口（不含用户名密码）'),
-    username: z.string().min(1).max(64).nullable(),
+    url: brokerUrlSchema,
+    username: brokerUsernameSchema,
     topicPrefix: syncTopicPrefixSchema,
   })
   .strict();
@@ -30,7 +31,7 @@ export const DEFAULT_SYNC_CONFIG: SyncConfig = { enabled: false, url: 'mqtt://12
 export const SYNC_PASSWORD_KEY = 'sync:password';
 
 /** What `saveSync` takes: the config, plus the password when it is new or replaced (omitted: kept; null: removed). */
-export const saveSyncSchema = syncConfigSchema.extend({ password: z.string().min(1).max(256).nullable().optional() }).strict();
+export const saveSyncSchema = syncConfigSchema.extend({ password: brokerPasswordInputSchema }).strict();
 export type SaveSync = z.infer<typeof saveSyncSchema>;
 
 export const syncStateSchema = z.enum(['disabled', 'connecting', 'online', 'offline', 'error']);
