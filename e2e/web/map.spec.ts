@@ -184,7 +184,7 @@ test.describe('一张图 (map)', () => {
     }
   });
 
-  test('测距 between two known points agrees with GeographicLib within 1 %; F11 shows the map alone; a named mark is stored and survives a reload', async ({ page, lab, errors: _errors }) => {
+  test('测距 between two known points agrees with GeographicLib within 1 %; F11 shows the map alone; a named mark is stored and survives a reload; an event is recorded where it happened', async ({ page, lab, errors: _errors }) => {
     const host = await mapHost(lab);
     try {
       const a = { lon: 113.0, lat: 36.4 };
@@ -224,6 +224,22 @@ test.describe('一张图 (map)', () => {
       await page.getByTestId('nav-map').click();
       await settle(page, 'globalThis.__mdcMapProbe.map.layerSizes().marks === 1');
       await expect(page.getByTestId('map-layer-marks')).toContainText('1');
+
+      // 标注事件: an event recorded where it happened, its coordinates taken from the click.
+      await page.getByTestId('map-tool-event').click();
+      const pe = await at(page, b.lon, b.lat);
+      await page.mouse.click(pe.x, pe.y);
+      await expect(page.getByTestId('event-form')).toBeVisible();
+      expect(Math.abs(Number(await page.getByTestId('event-form-lon').inputValue()) - b.lon)).toBeLessThan(0.001);
+      expect(Math.abs(Number(await page.getByTestId('event-form-lat').inputValue()) - b.lat)).toBeLessThan(0.001);
+      await page.getByTestId('event-form-place').fill('运输大巷');
+      await page.getByTestId('event-form-description').fill('地图上标注的事件');
+      await page.getByTestId('event-form-save').click();
+      await expect(page.getByTestId('map-detail')).toHaveAttribute('data-layer', 'events');
+      await settle(page, 'globalThis.__mdcMapProbe.map.layerSizes().events === 1');
+      const event = new Database(path.join(host.dataDir, 'console.db'), { readonly: true }).prepare('SELECT place, lon, lat FROM events').get() as { place: string; lon: number; lat: number };
+      expect(event.place).toBe('运输大巷');
+      expect(Math.abs(event.lon - b.lon)).toBeLessThan(0.001);
     } finally {
       await host.stop();
     }

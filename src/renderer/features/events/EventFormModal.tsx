@@ -20,6 +20,7 @@ import { useListRecordingsQuery } from '../wall/wallApi';
 import { EVENT_TYPE_OPTIONS } from './eventModel';
 import { useSaveEventMutation } from './eventsApi';
 import { MapPicker } from './MapPicker';
+import { nearestMine } from '../map/mapModel';
 
 type FormValues = {
   type: EventType;
@@ -50,7 +51,8 @@ type Option = { value: string; label: string };
  * time, the texts a 快报 needs, and the alarms, calls and recordings that belong to it. Saved to SQLite before the
  * modal closes; an edit carries the version it started from, so someone else's change meanwhile is not overwritten.
  */
-export function EventFormModal({ open, event, onClose }: { open: boolean; event: ConsoleEvent | null; onClose: (saved: ConsoleEvent | null) => void }) {
+/** `at`: a new event's place picked beforehand (on 一张图), with the mine nearest to it when one is within 5 km. */
+export function EventFormModal({ open, event, at, onClose }: { open: boolean; event: ConsoleEvent | null; at?: LonLat | null; onClose: (saved: ConsoleEvent | null) => void }) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
@@ -89,9 +91,18 @@ export function EventFormModal({ open, event, onClose }: { open: boolean; event:
         videoRecordings: ids('videoRecording'),
       });
     } else {
-      form.setFieldsValue({ type: 'gas', level: 1, occurredAt: dayjs().second(0).millisecond(0) });
+      const near = at ? nearestMine(catalogue?.mines ?? [], at, 5000) : null;
+      form.setFieldsValue({
+        type: 'gas',
+        level: 1,
+        occurredAt: dayjs().second(0).millisecond(0),
+        ...(at ? { lon: Math.round(at[0] * 1e6) / 1e6, lat: Math.round(at[1] * 1e6) / 1e6 } : {}),
+        ...(near ? { mineId: near.id } : {}),
+      });
     }
-  }, [open, event, form]);
+    // The catalogue is read once per opening: a later catalogue push must not reset what is being typed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, event, form, at]);
 
   // Options: what the lists hold now, plus what the event already links (it may be older than the lists reach).
   const options = useMemo(() => {

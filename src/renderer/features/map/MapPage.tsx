@@ -12,10 +12,11 @@ import { useGetSettingsQuery } from '../settings/settingsApi';
 import { useGetCatalogueQuery } from '../tree/catalogueApi';
 import { MapScene } from './engine/mapScene';
 import { formatArea, formatDistance, pathLengthMetres, polygonAreaSquareMetres, type LonLat } from './engine/geodesy';
-import { circleRing, haversineMetres, selectInCircle, selectInRect } from './engine/selection';
+import { circleRing, selectInCircle, selectInRect } from './engine/selection';
 import type { ViewMode } from './engine/mapView';
 import { MapDetailPanel, type MapData } from './MapDetailPanel';
 import { MapToolbar, type MapTool } from './MapToolbar';
+import { EventFormModal } from '../events/EventFormModal';
 import { LayerLegend } from './LayerLegend';
 import { MeasureList, type Measurement } from './MeasureList';
 import { OverviewMap } from './OverviewMap';
@@ -27,6 +28,7 @@ import {
   cameraPoints,
   eventPoints,
   groupSelection,
+  haversineMetres,
   LAYER_NAMES,
   markPoints,
   minePoints,
@@ -181,6 +183,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   const [tool, setTool] = useState<MapTool>('none');
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const [markAt, setMarkAt] = useState<LonLat | null>(null);
+  const [eventAt, setEventAt] = useState<LonLat | null>(null);
   const toolRef = useRef(tool);
   toolRef.current = tool;
   useEffect(() => {
@@ -212,8 +215,8 @@ export function MapPage({ api }: { api: ConsoleApi }) {
         if (at) scene.sketch.draftPoint(kind, at);
         return;
       }
-      if (kind === 'mark') {
-        if (at) setMarkAt({ lon: at.lon, lat: at.lat });
+      if (kind === 'mark' || kind === 'event') {
+        if (at) (kind === 'mark' ? setMarkAt : setEventAt)({ lon: at.lon, lat: at.lat });
         setTool('none');
         return;
       }
@@ -455,6 +458,15 @@ export function MapPage({ api }: { api: ConsoleApi }) {
           {trackOpen ? <TrackPanel scene={scene} units={units} unitId={trackUnit} onUnit={setTrackUnit} onClose={() => setTrackOpen(false)} /> : null}
         </>
       ) : null}
+      <EventFormModal
+        open={eventAt !== null}
+        event={null}
+        at={eventAt ? [eventAt.lon, eventAt.lat] : null}
+        onClose={(saved) => {
+          setEventAt(null);
+          if (saved) setPicked({ layer: 'events', id: saved.id });
+        }}
+      />
       <Modal
         open={markAt !== null}
         title={t('map.mark.title')}

@@ -5,6 +5,7 @@ import {
   ClearOutlined,
   ColumnWidthOutlined,
   EnvironmentOutlined,
+  FlagOutlined,
   FullscreenOutlined,
   HomeOutlined,
   NodeIndexOutlined,
@@ -18,7 +19,7 @@ import type { StringKey } from '../../app/strings';
 import type { ViewMode } from './engine/mapView';
 
 /** The map's tools: the ones that stay on until used (selection, measuring, marking) and the one-shot ones. */
-export type MapTool = 'none' | 'box' | 'circle' | 'distance' | 'area' | 'mark' | 'clear' | 'home';
+export type MapTool = 'none' | 'box' | 'circle' | 'distance' | 'area' | 'mark' | 'event' | 'clear' | 'home';
 
 const MODAL_TOOLS: { tool: MapTool; icon: React.ReactNode; label: StringKey }[] = [
   { tool: 'box', icon: <BorderOutlined />, label: 'map.tool.box' },
@@ -26,6 +27,7 @@ const MODAL_TOOLS: { tool: MapTool; icon: React.ReactNode; label: StringKey }[] 
   { tool: 'distance', icon: <ColumnWidthOutlined />, label: 'map.tool.distance' },
   { tool: 'area', icon: <GatewayOutlined />, label: 'map.tool.area' },
   { tool: 'mark', icon: <EnvironmentOutlined />, label: 'map.tool.mark' },
+  { tool: 'event', icon: <FlagOutlined />, label: 'map.tool.event' },
 ];
 
 export function MapToolbar(props: {

@@ -165,3 +165,29 @@ export function groupSelection(
   const phones = (['soldier', 'vehicle', 'app', 'drone'] as const).flatMap((k) => byType[k].flatMap((u) => (u.phone ? [{ number: u.phone, name: u.name }] : [])));
   return { byType, mines: ids('mines'), alarms: ids('alarms'), events: ids('events'), marks: ids('marks'), channelIds: [...new Set(channelIds)], phones };
 }
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Great-circle distance in metres (mean Earth radius; the circle selection's test). */
+export function haversineMetres(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The mine nearest to a place, if one lies within `maxMetres` (a new event placed on the map belongs to it). */
+export function nearestMine(mines: readonly Mine[], at: readonly [number, number], maxMetres: number): Mine | null {
+  let best: Mine | null = null;
+  let bestDistance = maxMetres;
+  for (const m of mines) {
+    if (!m.location) continue;
+    const d = haversineMetres({ lon: at[0], lat: at[1] }, { lon: m.location[0], lat: m.location[1] });
+    if (d <= bestDistance) {
+      best = m;
+      bestDistance = d;
+    }
+  }
+  return best;
+}

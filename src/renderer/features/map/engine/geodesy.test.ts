@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import geographiclib from 'geographiclib-geodesic';
 import { pathLengthMetres, polygonAreaSquareMetres } from './geodesy';
-import { haversineMetres } from './selection';
+import { haversineMetres } from '../mapModel';
 
 // CommonJS: its named exports are not visible to Node's ESM loader.
 const { Geodesic } = geographiclib;

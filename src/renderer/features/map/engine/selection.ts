@@ -1,20 +1,10 @@
 import { Cartesian2, Cartesian3, SceneMode, SceneTransforms } from 'cesium';
 import type { MapView } from './mapView';
 import type { MapPoint, PointLayer } from './pointLayer';
+import { haversineMetres } from '../mapModel';
 
 export type ScreenRect = { x0: number; y0: number; x1: number; y1: number };
 export type Selection = Map<string, MapPoint[]>;
-
-const EARTH_RADIUS_M = 6_371_008.8;
-
-/** Great-circle distance in metres (mean Earth radius; the circle selection's test). */
-export function haversineMetres(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /**
  * 框选: what is drawn inside a rectangle of the canvas (CSS pixels), per layer, skipping hidden layers and points
