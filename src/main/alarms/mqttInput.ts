@@ -1,6 +1,7 @@
-import { connect, type ErrorWithReasonCode, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { ErrorWithReasonCode, IPublishPacket, MqttClient } from 'mqtt';
 import type { AlarmMapping } from '../../shared/domain/alarm';
 import { Emitter, type Disposable } from '../../shared/lifecycle';
+import { connectPersistentSession, describeBrokerError, errorText, isBrokerRefusal, MQTT_WORDS, type MqttLog } from '../services/mqttSession';
 import type { AlarmIntake } from './alarmIntake';
 import { MappingError } from './fieldMapping';
 import { MAX_WEBHOOK_BODY_BYTES } from './webhookServer';
@@ -9,11 +10,7 @@ export type MqttInputState = 'connecting' | 'connected' | 'offline' | 'error';
 export type MqttInputStatus = { state: MqttInputState; lastError: string | null; received: number; refused: number };
 
 /** Fields and a message: a pino logger fits. Values of a push never reach it. */
-export type MqttInputLog = {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-};
+export type MqttInputLog = MqttLog;
 
 export type MqttInputOptions = {
   sourceId: string;
@@ -31,14 +28,11 @@ export type MqttInputOptions = {
   reconnectPeriodMs?: number;
 };
 
-/** How long the broker keeps the session (subscriptions, queued QoS 1 alarms) while the console is away. */
-const SESSION_EXPIRY_S = 7 * 24 * 3600;
 /**
  * Told to the broker: larger messages are not sent at all. Above the refusal limit, so that a somewhat oversize push
  * is still received, refused and logged; far larger ones never fill our memory.
  */
 const MAX_PACKET_BYTES = 2 * MAX_WEBHOOK_BODY_BYTES;
-const CONNECTION_LOST = '与 MQTT 服务器的连接中断';
 
 /**
  * One MQTT alarm input: a persistent session (clean: false, stable client id, MQTT 5 session expiry) subscribed with
@@ -63,20 +57,14 @@ export class MqttAlarmInput implements Disposable {
   private disposing: Promise<void> | null = null;
 
   constructor(private readonly opts: MqttInputOptions) {
-    this.client = connect(opts.url, {
+    this.client = connectPersistentSession(opts.url, {
       clientId: opts.clientId,
       username: opts.username,
       password: opts.password,
-      protocolVersion: 5,
-      clean: false,
-      properties: { sessionExpiryInterval: SESSION_EXPIRY_S, maximumPacketSize: MAX_PACKET_BYTES },
-      reconnectPeriod: opts.reconnectPeriodMs ?? 1000,
-      // A refused login (wrong password) is retried too: it heals once the broker's account is fixed.
-      reconnectOnConnackError: true,
+      maximumPacketSize: MAX_PACKET_BYTES,
+      reconnectPeriodMs: opts.reconnectPeriodMs,
       connectTimeout: 10_000,
       keepalive: 30,
-      // subscribe() runs at every connect instead (MQTT.js would resubscribe only without a session).
-      resubscribe: false,
     });
     this.client.handleMessage = (packet, done) => {
       void this.take(packet).then(
@@ -86,7 +74,7 @@ export class MqttAlarmInput implements Disposable {
     };
     this.client.on('connect', (connack) => void this.subscribe(connack.sessionPresent));
     this.client.on('close', () => {
-      if (this.current.state === 'connected') this.update({ state: 'offline', lastError: CONNECTION_LOST });
+      if (this.current.state === 'connected') this.update({ state: 'offline', lastError: MQTT_WORDS.lost });
       else if (this.current.state === 'connecting') this.update({ state: 'offline' });
     });
     this.client.on('error', (err) => this.failed(err));
@@ -114,9 +102,9 @@ export class MqttAlarmInput implements Disposable {
       this.update({ state: 'connected', lastError: null });
       this.opts.log.info({ sourceId, url: this.opts.url, topics, sessionPresent }, 'mqtt alarm input connected');
     } catch (err) {
-      if (typeof (err as { code?: unknown }).code === 'number') {
+      if (isBrokerRefusal(err)) {
         // A SUBACK reason code: the broker refuses a topic (ACL, bad filter).
-        this.update({ state: 'error', lastError: `MQTT 服务器拒绝订阅：${errorText(err)}` });
+        this.update({ state: 'error', lastError: `${MQTT_WORDS.subscriptionRefused}：${errorText(err)}` });
         this.opts.log.error({ sourceId, topics, reason: errorText(err) }, 'mqtt alarm subscription refused');
       } else {
         // The connection went away meanwhile: the next connect subscribes again.
@@ -162,10 +150,10 @@ export class MqttAlarmInput implements Disposable {
 
   private failed(err: Error | ErrorWithReasonCode): void {
     if (this.disposing) return;
-    const lastError = describeError(err);
+    const lastError = describeBrokerError(err, MQTT_WORDS);
     if (lastError === this.current.lastError) return;
     // A refused login or subscription is the configuration's fault; a lost connection is an outage.
-    const state: MqttInputState = typeof (err as ErrorWithReasonCode).code === 'number' ? 'error' : 'offline';
+    const state: MqttInputState = isBrokerRefusal(err) ? 'error' : 'offline';
     this.opts.log.warn({ sourceId: this.opts.sourceId, url: this.opts.url, reason: err.message }, 'mqtt alarm input error');
     this.update({ state, lastError });
   }
@@ -176,21 +164,4 @@ export class MqttAlarmInput implements Disposable {
     this.current = next;
     this.statusChanged.fire(this.status());
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** What the operator reads in the settings. */
-function describeError(err: Error | ErrorWithReasonCode): string {
-  const code = (err as ErrorWithReasonCode).code as number | string | undefined;
-  if (code === 'ECONNREFUSED') return '无法连接 MQTT 服务器（连接被拒绝）';
-  if (code === 'ECONNRESET' || code === 'EPIPE') return CONNECTION_LOST;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return '无法解析 MQTT 服务器地址';
-  if (code === 'ETIMEDOUT' || /connack timeout/.test(err.message)) return '连接 MQTT 服务器超时';
-  // MQTT 5 CONNACK reason codes (3.1.1: 4 and 5).
-  if (code === 134 || code === 4) return 'MQTT 用户名或密码错误';
-  if (code === 135 || code === 5) return 'MQTT 服务器拒绝连接（无权限）';
-  return `MQTT 错误：${err.message}`;
 }

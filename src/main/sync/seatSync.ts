@@ -1,17 +1,14 @@
-import { connect, type ErrorWithReasonCode, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket } from 'mqtt';
 import { z } from 'zod';
 import { SYNC_MESSAGE_VERSION, type SyncConfig, type SyncState, type SyncStatus } from '../../shared/domain/sync';
 import { Emitter, toDisposable, type Disposable } from '../../shared/lifecycle';
+import { BrokerSession, errorText, type BrokerConnection, type BrokerWords, type MqttLog } from '../services/mqttSession';
 import type { Db } from '../services/store';
 import { SYNC_KINDS, type RecordApplier, type SyncKind, type SyncRecord } from './recordSink';
 import type { OutboxRow, SyncOutbox } from './syncOutbox';
 
 /** Fields and a message (a pino logger fits); record payloads never reach it. */
-export type SyncLog = {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-};
+export type SyncLog = MqttLog;
 
 export type SeatSyncOptions = {
   db: Db;
@@ -25,11 +22,18 @@ export type SeatSyncOptions = {
 /** Records handed to MQTT.js at a time (each waits for its PUBACK), and their bytes (alarms carry pictures). */
 const WINDOW = 32;
 const WINDOW_BYTES = 16 * 1024 * 1024;
-/** How long the broker keeps this seat's session (subscription, queued records) while it is away. */
-const SESSION_EXPIRY_S = 7 * 24 * 3600;
 /** An alarm with its 4 MB picture is ≈ 5.6 MB of JSON; anything far larger is never sent to us. */
 const MAX_PACKET_BYTES = 16 * 1024 * 1024;
-const CONNECTION_LOST = '与同步服务器的连接中断';
+const SYNC_WORDS: BrokerWords = {
+  refused: '无法连接同步服务器（连接被拒绝）',
+  lost: '与同步服务器的连接中断',
+  unresolved: '无法解析同步服务器地址',
+  timeout: '连接同步服务器超时',
+  badLogin: '同步服务器用户名或密码错误',
+  forbidden: '同步服务器拒绝连接（无权限）',
+  subscriptionRefused: '同步服务器拒绝订阅',
+  other: '同步错误',
+};
 
 /** What travels on `<prefix>/records/<kind>`. */
 const messageSchema = z
@@ -44,8 +48,6 @@ const messageSchema = z
 
 /** An applier's refusal (the record is logged and acknowledged), as opposed to a storage failure (redelivered). */
 class Refused extends Error {}
-
-type Connection = { client: MqttClient; prefix: string; url: string };
 
 /**
  * Seat sync over the centre's MQTT broker (MQTT.js 5, MQTT 5): a persistent session (clean: false, client id
@@ -66,17 +68,12 @@ export class SeatSync implements Disposable {
   private readonly statusChanged = new Emitter<SyncStatus>();
   readonly onStatus = this.statusChanged.event;
   private current: SyncStatus;
-  private conn: Connection | null = null;
-  private signature = JSON.stringify(null);
-  private queue: Promise<void> = Promise.resolve();
+  private readonly session: BrokerSession<SyncConfig, 'offline'>;
   /** Counts connections: a callback of an earlier one never touches the current window. */
   private generation = 0;
   /** Rows handed to MQTT.js and not acknowledged yet, with their size. */
   private readonly inflight = new Map<number, number>();
-  /** The prefix of the last connection: the broker keeps its subscription in the session until it is dropped. */
-  private subscribedPrefix: string | null = null;
   private cursor = 0;
-  private disposed = false;
   private readonly inboxHas;
   private readonly inboxAdd;
   private readonly enqueued: Disposable;
@@ -88,6 +85,29 @@ export class SeatSync implements Disposable {
     this.enqueued = opts.outbox.onEnqueued(() => {
       this.update({ backlog: opts.outbox.backlog() });
       this.pump();
+    });
+    this.session = new BrokerSession({
+      clientId: `mdc-seat-${opts.seatId}`,
+      name: 'seat sync',
+      words: SYNC_WORDS,
+      log: opts.log,
+      connection: { maximumPacketSize: MAX_PACKET_BYTES, reconnectPeriodMs: opts.reconnectPeriodMs, connectTimeout: 5000, keepalive: 15 },
+      subscription: { filter: (config) => `${config.topicPrefix}/records/#`, options: { qos: 1, nl: true }, fields: (config) => ({ prefix: config.topicPrefix }) },
+      outage: 'offline',
+      status: () => this.current,
+      update: (change) => this.update(change),
+      handle: (conn, packet, done) => this.handle(conn, packet, done),
+      connected: (conn, sessionPresent) => {
+        this.opts.log.info({ url: conn.config.url, prefix: conn.config.topicPrefix, sessionPresent, backlog: this.opts.outbox.backlog() }, 'seat sync connected');
+        this.update({ state: 'online', lastError: null, backlog: this.opts.outbox.backlog() });
+        this.pump();
+      },
+      // What was in flight is sent again from the outbox at the next connect.
+      reset: () => {
+        this.generation += 1;
+        this.inflight.clear();
+        this.cursor = 0;
+      },
     });
   }
 
@@ -104,110 +124,24 @@ export class SeatSync implements Disposable {
 
   /** Follows the settings: connects, reconnects with changed settings or password, or disconnects. */
   configure(config: SyncConfig, password: string | null): Promise<void> {
-    const signature = JSON.stringify(config.enabled ? { ...config, password } : null);
-    if (signature === this.signature) return this.queue;
-    this.signature = signature;
-    this.queue = this.queue.then(async () => {
-      await this.close();
-      if (this.disposed) return;
-      if (!config.enabled) {
-        this.update({ state: 'disabled', lastError: null });
-        return;
-      }
-      this.open(config, password);
-    });
-    return this.queue;
+    return this.session.configure(config, password);
   }
 
   /** Resolves once the last configure() took effect (the client is started, not necessarily connected). */
   idle(): Promise<void> {
-    return this.queue;
+    return this.session.idle();
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return this.queue;
-    this.disposed = true;
+    if (this.session.disposed) return this.session.idle();
     this.enqueued.dispose();
-    this.queue = this.queue.then(() => this.close());
-    await this.queue;
+    await this.session.dispose();
     this.statusChanged.dispose();
-  }
-
-  private open(config: SyncConfig, password: string | null): void {
-    const client = connect(config.url, {
-      clientId: `mdc-seat-${this.opts.seatId}`,
-      username: config.username ?? undefined,
-      password: password ?? undefined,
-      protocolVersion: 5,
-      clean: false,
-      properties: { sessionExpiryInterval: SESSION_EXPIRY_S, maximumPacketSize: MAX_PACKET_BYTES },
-      reconnectPeriod: this.opts.reconnectPeriodMs ?? 1000,
-      reconnectOnConnackError: true,
-      connectTimeout: 5000,
-      keepalive: 15,
-      resubscribe: false,
-    });
-    const conn: Connection = { client, prefix: config.topicPrefix, url: config.url };
-    this.conn = conn;
-    this.generation += 1;
-    this.inflight.clear();
-    this.cursor = 0;
-    this.update({ state: 'connecting', lastError: null });
-    client.handleMessage = (packet, done) => this.handle(conn, packet, done);
-    client.on('connect', (connack) => void this.connected(conn, connack.sessionPresent ?? false));
-    client.on('close', () => {
-      if (this.conn !== conn) return;
-      // What was in flight is sent again from the outbox at the next connect.
-      this.generation += 1;
-      this.inflight.clear();
-      this.cursor = 0;
-      if (this.current.state === 'online') this.update({ state: 'offline', lastError: CONNECTION_LOST });
-      else if (this.current.state === 'connecting') this.update({ state: 'offline' });
-    });
-    client.on('error', (err) => {
-      if (this.conn !== conn) return;
-      const lastError = describeError(err);
-      if (lastError === this.current.lastError) return;
-      this.opts.log.warn({ url: conn.url, reason: err.message }, 'seat sync connection error');
-      this.update({ state: typeof (err as ErrorWithReasonCode).code === 'number' ? 'error' : 'offline', lastError });
-    });
-  }
-
-  private async close(): Promise<void> {
-    const conn = this.conn;
-    if (!conn) return;
-    this.conn = null;
-    this.generation += 1;
-    this.inflight.clear();
-    // A record being applied right now is not acknowledged: the broker hands it to the next session.
-    await conn.client.endAsync(true);
-  }
-
-  private async connected(conn: Connection, sessionPresent: boolean): Promise<void> {
-    try {
-      await conn.client.subscribeAsync(`${conn.prefix}/records/#`, { qos: 1, nl: true });
-      // A changed prefix: the session must not keep following the old one.
-      if (this.subscribedPrefix !== null && this.subscribedPrefix !== conn.prefix) await conn.client.unsubscribeAsync(`${this.subscribedPrefix}/records/#`);
-      this.subscribedPrefix = conn.prefix;
-    } catch (err) {
-      if (this.conn !== conn) return;
-      if (typeof (err as { code?: unknown }).code === 'number') {
-        this.update({ state: 'error', lastError: `同步服务器拒绝订阅：${errorText(err)}` });
-        this.opts.log.error({ prefix: conn.prefix, reason: errorText(err) }, 'seat sync subscription refused');
-      } else {
-        this.opts.log.warn({ reason: errorText(err) }, 'seat sync subscription failed');
-      }
-      return;
-    }
-    if (this.conn !== conn) return;
-    this.opts.log.info({ url: conn.url, prefix: conn.prefix, sessionPresent, backlog: this.opts.outbox.backlog() }, 'seat sync connected');
-    this.update({ state: 'online', lastError: null, backlog: this.opts.outbox.backlog() });
-    this.pump();
   }
 
   /** Hands the oldest unpublished rows to MQTT.js, up to WINDOW waiting for their PUBACK. */
   private pump(): void {
-    const conn = this.conn;
+    const conn = this.session.connection;
     if (!conn || !conn.client.connected || this.current.state !== 'online') return;
     const generation = this.generation;
     const bytes = () => [...this.inflight.values()].reduce((sum, n) => sum + n, 0);
@@ -216,12 +150,12 @@ export class SeatSync implements Disposable {
       if (!row) return;
       this.cursor = row.seq;
       this.inflight.set(row.seq, row.payload.length);
-      conn.client.publish(`${conn.prefix}/records/${row.kind}`, this.message(row), { qos: 1 }, (err) => this.acked(row, generation, err));
+      conn.client.publish(`${conn.config.topicPrefix}/records/${row.kind}`, this.message(row), { qos: 1 }, (err) => this.acked(row, generation, err));
     }
   }
 
   private acked(row: OutboxRow, generation: number, err: Error | undefined): void {
-    if (this.disposed) return;
+    if (this.session.disposed) return;
     // A PUBACK of an earlier connection still counts: the broker has the record.
     if (!err && this.opts.outbox.markPublished(row.seq)) this.update({ published: this.current.published + 1, backlog: this.opts.outbox.backlog() });
     if (generation !== this.generation) return;
@@ -235,17 +169,13 @@ export class SeatSync implements Disposable {
     return `${head.slice(0, -1)},"payload":${row.payload}}`;
   }
 
-  private handle(conn: Connection, packet: IPublishPacket, done: (error?: Error) => void): void {
+  private handle(conn: BrokerConnection<SyncConfig>, packet: IPublishPacket, done: (error?: Error) => void): void {
     let after: (() => void) | null;
     try {
       after = this.receive(packet);
     } catch (err) {
       // Not stored: no PUBACK; the broker redelivers the record when the session reconnects.
-      const reason = errorText(err);
-      this.opts.log.error({ topic: packet.topic, reason }, 'seat sync record not stored; reconnecting for redelivery');
-      this.update({ state: 'error', lastError: `同步记录保存失败：${reason}` });
-      conn.client.stream.destroy();
-      done(err instanceof Error ? err : new Error(reason));
+      this.session.redeliver(conn, packet, err, done, { message: 'seat sync record not stored; reconnecting for redelivery', lastError: '同步记录保存失败' });
       return;
     }
     done();
@@ -304,7 +234,7 @@ export class SeatSync implements Disposable {
   private update(change: Partial<SyncStatus>): void {
     if (Object.entries(change).every(([k, v]) => this.current[k as keyof SyncStatus] === v)) return;
     this.current = { ...this.current, ...change };
-    if (!this.disposed) this.statusChanged.fire(this.status());
+    if (!this.session.disposed) this.statusChanged.fire(this.status());
   }
 }
 
@@ -317,22 +247,6 @@ function isStorageFailure(err: unknown): boolean {
 function issueText(error: z.ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}` : 'invalid';
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** What the operator reads in the settings. */
-function describeError(err: Error | ErrorWithReasonCode): string {
-  const code = (err as ErrorWithReasonCode).code as number | string | undefined;
-  if (code === 'ECONNREFUSED') return '无法连接同步服务器（连接被拒绝）';
-  if (code === 'ECONNRESET' || code === 'EPIPE') return CONNECTION_LOST;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return '无法解析同步服务器地址';
-  if (code === 'ETIMEDOUT' || /connack timeout/.test(err.message)) return '连接同步服务器超时';
-  if (code === 134 || code === 4) return '同步服务器用户名或密码错误';
-  if (code === 135 || code === 5) return '同步服务器拒绝连接（无权限）';
-  return `同步错误：${err.message}`;
 }
 
 export type { SyncState };
