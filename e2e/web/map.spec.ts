@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -118,7 +120,7 @@ test.describe('一张图 (map)', () => {
     }
   });
 
-  test("box select over a mine lists exactly its cameras under 摄像头; a click on the mine shows its 36 point categories; a camera plays live", async ({ page, lab, errors: _errors }) => {
+  test("box and circle select over a mine list exactly its cameras under 摄像头; a click on the mine shows its 36 point categories; a camera plays live", async ({ page, lab, errors: _errors }) => {
     const host = await mapHost(lab);
     try {
       const all = buildChannels();
@@ -156,6 +158,17 @@ test.describe('一张图 (map)', () => {
       }
       await panel.getByRole('tab', { name: '按功能' }).click();
       await expect(page.getByTestId('selection-preview')).toBeEnabled();
+
+      // 圈选 around the mine, out to its farthest camera and a bit: the same cameras.
+      await page.getByTestId('map-tool-clear').click();
+      const centre = await at(page, mine[0], mine[1]);
+      const reach = Math.max(...points.map((p) => Math.hypot(p.x - centre.x, p.y - centre.y))) + 25;
+      await page.getByTestId('map-tool-circle').click();
+      await page.mouse.move(centre.x, centre.y);
+      await page.mouse.down();
+      await page.mouse.move(centre.x + reach, centre.y, { steps: 6 });
+      await page.mouse.up();
+      await expect(page.getByTestId('selection-type-camera')).toHaveAttribute('data-count', String(cameras.length));
 
       // The mine itself: its point categories with channel counts.
       await page.getByTestId('map-tool-clear').click();
@@ -316,6 +329,45 @@ test.describe('一张图 (map)', () => {
       expect(Math.abs(p.y - (r.top + r.height / 2))).toBeLessThan(30);
     } finally {
       await host.stop();
+    }
+  });
+
+  test("a private network's XYZ tile server, saved in the settings, is drawn over the bundled imagery once chosen", async ({ page, lab, errors: _errors }) => {
+    // Stands for the private network's tile cache: any tile is one of Cesium's own NaturalEarthII JPEGs, with CORS.
+    const tile = fs.readFileSync('node_modules/cesium/Build/Cesium/Assets/Textures/NaturalEarthII/0/0/0.jpg');
+    const asked: string[] = [];
+    const tiles = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'access-control-allow-origin': '*' }).end(tile);
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const port = (tiles.address() as AddressInfo).port;
+    const host = await mapHost(lab);
+    try {
+      await page.addInitScript('globalThis.__mdcMapProbe = {}');
+      await page.goto(host.url);
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('map-layer-add').click();
+      await page.getByTestId('map-layer-name').fill('内网影像');
+      await page.getByTestId('map-layer-id').fill('intranet');
+      await page.getByTestId('map-layer-url').fill(`http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.jpg`);
+      await page.getByTestId('map-layer-modal').getByRole('button', { name: /OK|确\s*定/ }).click();
+      await page.getByTestId('map-options-save').click();
+      await expect(page.getByTestId('map-options-reload-hint')).toBeVisible();
+      // The page keeps the security policy it was loaded with: the saved server is allowed from the next load on.
+      await page.reload();
+      await page.getByTestId('nav-map').click();
+      await expect(page.locator('[data-testid="map-globe"][data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+      await settle(page);
+      expect(asked).toEqual([]);
+      await page.getByTestId('map-imagery').click();
+      await page.locator('.ant-select-item-option', { hasText: '内网影像' }).click();
+      await settle(page);
+      await expect.poll(() => asked.filter((u) => /^\/tiles\/\d+\/\d+\/\d+\.jpg$/.test(u)).length, { timeout: 30_000 }).toBeGreaterThan(3);
+      await expect(page.getByTestId('map-policy-stale')).toHaveCount(0);
+    } finally {
+      await host.stop();
+      tiles.close();
     }
   });
 });
