@@ -1,6 +1,5 @@
 import type { IPublishPacket } from 'mqtt';
 import type { GpsFeedConfig, GpsFeedStatus } from '../../shared/domain/gps';
-import { Emitter, type Disposable } from '../../shared/lifecycle';
 import { BrokerSession, MQTT_WORDS, type BrokerConnection, type MqttLog } from '../services/mqttSession';
 import { GpsReportError, MAX_GPS_PAYLOAD_BYTES } from './gpsReport';
 
@@ -32,55 +31,30 @@ export type GpsFeedOptions = {
  * messages over one at a time, so the callback comes after `take` resolves. A message that can never be read is
  * logged (topic, size, reason; never the payload), counted as rejected and acknowledged; a failure to store is not
  * acknowledged: the connection is dropped and the broker redelivers it (a repeat is stored once: (unit, time) key).
+ * onStatus fires when the state or the error changes (the counts are read with status()).
  */
-export class GpsFeed implements Disposable {
-  private readonly statusChanged = new Emitter<GpsFeedState>();
-  /** Fires when the state or the error changes (the counts are read with status()). */
-  readonly onStatus = this.statusChanged.event;
-  private current: GpsFeedState = { state: 'disabled', lastError: null, received: 0, rejected: 0 };
-  private readonly session: BrokerSession<GpsFeedConfig, 'connecting'>;
-
+export class GpsFeed extends BrokerSession<GpsFeedConfig, 'connecting', GpsFeedState> {
   constructor(private readonly opts: GpsFeedOptions) {
-    this.session = new BrokerSession({
-      clientId: opts.clientId,
-      name: 'gps feed',
-      words: MQTT_WORDS,
-      log: opts.log,
-      connection: { maximumPacketSize: 2 * MAX_GPS_PAYLOAD_BYTES, reconnectPeriodMs: opts.reconnectPeriodMs, connectTimeout: 10_000, keepalive: 30 },
-      subscription: { filter: (config) => config.topic, options: { qos: 1 }, fields: (config) => ({ topic: config.topic }) },
-      outage: 'connecting',
-      status: () => this.current,
-      update: (change) => this.update(change),
-      handle: (conn, packet, done) => this.handle(conn, packet, done),
-      connected: (conn, sessionPresent) => {
-        this.opts.log.info({ url: conn.config.url, topic: conn.config.topic, sessionPresent }, 'gps feed connected');
-        this.update({ state: 'online', lastError: null });
+    super(
+      {
+        clientId: opts.clientId,
+        name: 'gps feed',
+        words: MQTT_WORDS,
+        log: opts.log,
+        connection: { maximumPacketSize: 2 * MAX_GPS_PAYLOAD_BYTES, reconnectPeriodMs: opts.reconnectPeriodMs, connectTimeout: 10_000, keepalive: 30 },
+        subscription: { filter: (config) => config.topic, options: { qos: 1 }, fields: (config) => ({ topic: config.topic }) },
+        outage: 'connecting',
       },
-    });
+      { state: 'disabled', lastError: null, received: 0, rejected: 0 },
+    );
   }
 
-  status(): GpsFeedState {
-    return { ...this.current };
+  protected connected(conn: BrokerConnection<GpsFeedConfig>, sessionPresent: boolean): void {
+    this.opts.log.info({ url: conn.config.url, topic: conn.config.topic, sessionPresent }, 'gps feed connected');
+    this.update({ state: 'online', lastError: null });
   }
 
-  /** Follows the settings: connects, reconnects with a changed config or password, or disconnects. */
-  configure(config: GpsFeedConfig, password: string | null): Promise<void> {
-    return this.session.configure(config, password);
-  }
-
-  /** Resolves once the last configure() took effect (the client is started, not necessarily connected). */
-  idle(): Promise<void> {
-    return this.session.idle();
-  }
-
-  /** Disconnects (the broker keeps the session and queues for it). Idempotent. */
-  async dispose(): Promise<void> {
-    if (this.session.disposed) return this.session.idle();
-    await this.session.dispose();
-    this.statusChanged.dispose();
-  }
-
-  private handle(conn: BrokerConnection<GpsFeedConfig>, packet: IPublishPacket, done: (error?: Error) => void): void {
+  protected handle(conn: BrokerConnection<GpsFeedConfig>, packet: IPublishPacket, done: (error?: Error) => void): void {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     this.opts.take(payload, Date.now()).then(
       (reports) => {
@@ -95,14 +69,8 @@ export class GpsFeed implements Disposable {
           return;
         }
         // Not stored: no PUBACK; the broker redelivers the message when the session reconnects.
-        this.session.redeliver(conn, packet, err, done, { message: 'gps report not stored; reconnecting for redelivery', lastError: '位置保存失败' });
+        this.redeliver(conn, packet, err, done, { message: 'gps report not stored; reconnecting for redelivery', lastError: '位置保存失败' });
       },
     );
-  }
-
-  private update(change: Partial<GpsFeedState>): void {
-    if (Object.entries(change).every(([k, v]) => this.current[k as keyof GpsFeedState] === v)) return;
-    this.current = { ...this.current, ...change };
-    if (!this.session.disposed) this.statusChanged.fire(this.status());
   }
 }

@@ -1,4 +1,5 @@
 import { connect, type ErrorWithReasonCode, type IClientSubscribeOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { Emitter, type Disposable } from '../../shared/lifecycle';
 
 /**
  * The console's persistent MQTT sessions (seat sync, the GPS feed, the MQTT alarm inputs): one MQTT.js 5 client on
@@ -111,9 +112,9 @@ type SessionStatus<O extends Outage> = { state: SessionState<O>; lastError: stri
 /** One client of a BrokerSession: a callback of an earlier one finds it is no longer `connection`. */
 export type BrokerConnection<C> = { readonly client: MqttClient; readonly config: C };
 
-export type BrokerSessionOptions<C extends BrokerConfig, O extends Outage> = {
+export type BrokerSessionSettings<C extends BrokerConfig, O extends Outage> = {
   clientId: string;
-  /** Names it in the log (`<name> connected`, `<name> connection error` …). */
+  /** Names it in the log (`<name> connection error`, `<name> subscription refused` …). */
   name: string;
   words: BrokerWords;
   log: MqttLog;
@@ -127,23 +128,18 @@ export type BrokerSessionOptions<C extends BrokerConfig, O extends Outage> = {
   };
   /** The state while the broker cannot be reached. */
   outage: O;
-  status(): SessionStatus<O>;
-  update(change: Partial<SessionStatus<O>>): void;
-  /** One message (MQTT.js hands them over one at a time); `done()` sends the PUBACK. */
-  handle(conn: BrokerConnection<C>, packet: IPublishPacket, done: (error?: Error) => void): void;
-  /** Subscribed on a (re)connect: the owner goes online. */
-  connected(conn: BrokerConnection<C>, sessionPresent: boolean): void;
-  /** A connection starts, is lost or is closed: what the owner tied to it is forgotten. */
-  reset?(): void;
 };
 
 /**
  * A persistent session that follows the settings: configure() connects, reconnects with a changed config or
- * password, or disconnects, one change at a time. It keeps the owner's state and last error (the owner adds its
- * counts): 'connecting' until subscribed, 'online', the outage state while the broker cannot be reached, 'error' for
- * a refused login or subscription or a message that could not be stored.
+ * password, or disconnects, one change at a time. It keeps the status (the subclass adds its counts): 'connecting'
+ * until subscribed, 'online' once the subclass says so, the outage state while the broker cannot be reached, 'error'
+ * for a refused login or subscription or a message that could not be stored.
  */
-export class BrokerSession<C extends BrokerConfig, O extends Outage> {
+export abstract class BrokerSession<C extends BrokerConfig, O extends Outage, S extends SessionStatus<O>> implements Disposable {
+  private readonly statusChanged = new Emitter<S>();
+  /** Fires when the status changes through update() (counts changed directly are read with status()). */
+  readonly onStatus = this.statusChanged.event;
   private conn: BrokerConnection<C> | null = null;
   private signature = JSON.stringify(null);
   private queue: Promise<void> = Promise.resolve();
@@ -151,15 +147,20 @@ export class BrokerSession<C extends BrokerConfig, O extends Outage> {
   private subscribed: string | null = null;
   private closed = false;
 
-  constructor(private readonly opts: BrokerSessionOptions<C, O>) {}
+  constructor(
+    private readonly broker: BrokerSessionSettings<C, O>,
+    protected current: S,
+  ) {}
 
-  /** The current connection (null while disabled, or once closing). */
-  get connection(): BrokerConnection<C> | null {
-    return this.conn;
-  }
+  /** One message (MQTT.js hands them over one at a time); `done()` sends the PUBACK. */
+  protected abstract handle(conn: BrokerConnection<C>, packet: IPublishPacket, done: (error?: Error) => void): void;
+  /** Subscribed on a (re)connect: the subclass goes online. */
+  protected abstract connected(conn: BrokerConnection<C>, sessionPresent: boolean): void;
+  /** A connection starts, is lost or is closed: what the subclass tied to it is forgotten. */
+  protected reset(): void {}
 
-  get disposed(): boolean {
-    return this.closed;
+  status(): S {
+    return { ...this.current };
   }
 
   /** Follows the settings: connects, reconnects with a changed config or password, or disconnects. */
@@ -171,7 +172,7 @@ export class BrokerSession<C extends BrokerConfig, O extends Outage> {
       await this.close();
       if (this.closed) return;
       if (!config.enabled) {
-        this.opts.update({ state: 'disabled', lastError: null });
+        this.set({ state: 'disabled', lastError: null });
         return;
       }
       this.open(config, password);
@@ -190,42 +191,62 @@ export class BrokerSession<C extends BrokerConfig, O extends Outage> {
     this.closed = true;
     this.queue = this.queue.then(() => this.close());
     await this.queue;
+    this.statusChanged.dispose();
+  }
+
+  /** The current connection (null while disabled, or once closing). */
+  protected get connection(): BrokerConnection<C> | null {
+    return this.conn;
+  }
+
+  protected get disposed(): boolean {
+    return this.closed;
+  }
+
+  protected update(change: Partial<S>): void {
+    if (Object.entries(change).every(([k, v]) => this.current[k as keyof S] === v)) return;
+    this.current = { ...this.current, ...change };
+    if (!this.closed) this.statusChanged.fire(this.status());
   }
 
   /**
    * A message that could not be stored: logged (topic and reason, never the payload), no PUBACK, and the connection
    * is dropped so that the broker redelivers it when the session reconnects.
    */
-  redeliver(conn: BrokerConnection<C>, packet: IPublishPacket, err: unknown, done: (error?: Error) => void, what: { message: string; lastError: string }): void {
+  protected redeliver(conn: BrokerConnection<C>, packet: IPublishPacket, err: unknown, done: (error?: Error) => void, what: { message: string; lastError: string }): void {
     const reason = errorText(err);
-    this.opts.log.error({ topic: packet.topic, reason }, what.message);
-    if (this.conn === conn) this.opts.update({ state: 'error', lastError: `${what.lastError}：${reason}` });
+    this.broker.log.error({ topic: packet.topic, reason }, what.message);
+    if (this.conn === conn) this.set({ state: 'error', lastError: `${what.lastError}：${reason}` });
     conn.client.stream.destroy();
     done(err instanceof Error ? err : new Error(reason));
   }
 
+  /** The part of the status this class drives (S may carry more, never a narrower state). */
+  private set(change: Partial<SessionStatus<O>>): void {
+    this.update(change as Partial<S>);
+  }
+
   private open(config: C, password: string | null): void {
-    const { opts } = this;
-    const client = connectPersistentSession(config.url, { clientId: opts.clientId, username: config.username, password, ...opts.connection });
+    const { broker } = this;
+    const client = connectPersistentSession(config.url, { clientId: broker.clientId, username: config.username, password, ...broker.connection });
     const conn: BrokerConnection<C> = { client, config };
     this.conn = conn;
-    opts.reset?.();
-    opts.update({ state: 'connecting', lastError: null });
-    client.handleMessage = (packet, done) => opts.handle(conn, packet, done);
-    client.on('connect', (connack) => void this.connected(conn, connack.sessionPresent ?? false));
+    this.reset();
+    this.set({ state: 'connecting', lastError: null });
+    client.handleMessage = (packet, done) => this.handle(conn, packet, done);
+    client.on('connect', (connack) => void this.subscribe(conn, connack.sessionPresent ?? false));
     client.on('close', () => {
       if (this.conn !== conn) return;
-      opts.reset?.();
-      const { state } = opts.status();
-      if (state === 'online') opts.update({ state: opts.outage, lastError: opts.words.lost });
-      else if (state === 'connecting') opts.update({ state: opts.outage });
+      this.reset();
+      if (this.current.state === 'online') this.set({ state: broker.outage, lastError: broker.words.lost });
+      else if (this.current.state === 'connecting') this.set({ state: broker.outage });
     });
     client.on('error', (err) => {
       if (this.conn !== conn) return;
-      const lastError = describeBrokerError(err, opts.words);
-      if (lastError === opts.status().lastError) return;
-      opts.log.warn({ url: config.url, reason: err.message }, `${opts.name} connection error`);
-      opts.update({ state: isBrokerRefusal(err) ? 'error' : opts.outage, lastError });
+      const lastError = describeBrokerError(err, broker.words);
+      if (lastError === this.current.lastError) return;
+      broker.log.warn({ url: config.url, reason: err.message }, `${broker.name} connection error`);
+      this.set({ state: isBrokerRefusal(err) ? 'error' : broker.outage, lastError });
     });
   }
 
@@ -233,30 +254,30 @@ export class BrokerSession<C extends BrokerConfig, O extends Outage> {
     const conn = this.conn;
     if (!conn) return;
     this.conn = null;
-    this.opts.reset?.();
+    this.reset();
     // A message being stored right now is not acknowledged: the broker hands it to the next session.
     await conn.client.endAsync(true);
   }
 
-  private async connected(conn: BrokerConnection<C>, sessionPresent: boolean): Promise<void> {
-    const { opts } = this;
-    const filter = opts.subscription.filter(conn.config);
+  private async subscribe(conn: BrokerConnection<C>, sessionPresent: boolean): Promise<void> {
+    const { broker } = this;
+    const filter = broker.subscription.filter(conn.config);
     try {
-      await conn.client.subscribeAsync(filter, { ...opts.subscription.options });
+      await conn.client.subscribeAsync(filter, { ...broker.subscription.options });
       // A changed filter: the session must not keep following the old one.
       if (this.subscribed !== null && this.subscribed !== filter) await conn.client.unsubscribeAsync(this.subscribed);
       this.subscribed = filter;
     } catch (err) {
       if (this.conn !== conn) return;
       if (isBrokerRefusal(err)) {
-        opts.update({ state: 'error', lastError: `${opts.words.subscriptionRefused}：${errorText(err)}` });
-        opts.log.error({ ...opts.subscription.fields(conn.config), reason: errorText(err) }, `${opts.name} subscription refused`);
+        this.set({ state: 'error', lastError: `${broker.words.subscriptionRefused}：${errorText(err)}` });
+        broker.log.error({ ...broker.subscription.fields(conn.config), reason: errorText(err) }, `${broker.name} subscription refused`);
       } else {
-        opts.log.warn({ reason: errorText(err) }, `${opts.name} subscription failed`);
+        broker.log.warn({ reason: errorText(err) }, `${broker.name} subscription failed`);
       }
       return;
     }
     if (this.conn !== conn) return;
-    opts.connected(conn, sessionPresent);
+    this.connected(conn, sessionPresent);
   }
 }

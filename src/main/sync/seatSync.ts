@@ -1,7 +1,7 @@
 import type { IPublishPacket } from 'mqtt';
 import { z } from 'zod';
 import { SYNC_MESSAGE_VERSION, type SyncConfig, type SyncState, type SyncStatus } from '../../shared/domain/sync';
-import { Emitter, toDisposable, type Disposable } from '../../shared/lifecycle';
+import { toDisposable, type Disposable } from '../../shared/lifecycle';
 import { BrokerSession, errorText, type BrokerConnection, type BrokerWords, type MqttLog } from '../services/mqttSession';
 import type { Db } from '../services/store';
 import { SYNC_KINDS, type RecordApplier, type SyncKind, type SyncRecord } from './recordSink';
@@ -63,12 +63,8 @@ class Refused extends Error {}
  * one message at a time). A record that cannot be read is logged (topic, size, reason; never the payload) and
  * acknowledged; a failure to store is not: the connection is dropped so that the broker redelivers it.
  */
-export class SeatSync implements Disposable {
+export class SeatSync extends BrokerSession<SyncConfig, 'offline', SyncStatus> {
   private readonly appliers = new Map<SyncKind, RecordApplier>();
-  private readonly statusChanged = new Emitter<SyncStatus>();
-  readonly onStatus = this.statusChanged.event;
-  private current: SyncStatus;
-  private readonly session: BrokerSession<SyncConfig, 'offline'>;
   /** Counts connections: a callback of an earlier one never touches the current window. */
   private generation = 0;
   /** Rows handed to MQTT.js and not acknowledged yet, with their size. */
@@ -79,40 +75,24 @@ export class SeatSync implements Disposable {
   private readonly enqueued: Disposable;
 
   constructor(private readonly opts: SeatSyncOptions) {
-    this.current = { state: 'disabled', backlog: opts.outbox.backlog(), lastError: null, seatId: opts.seatId, published: 0, applied: 0 };
+    super(
+      {
+        clientId: `mdc-seat-${opts.seatId}`,
+        name: 'seat sync',
+        words: SYNC_WORDS,
+        log: opts.log,
+        connection: { maximumPacketSize: MAX_PACKET_BYTES, reconnectPeriodMs: opts.reconnectPeriodMs, connectTimeout: 5000, keepalive: 15 },
+        subscription: { filter: (config) => `${config.topicPrefix}/records/#`, options: { qos: 1, nl: true }, fields: (config) => ({ prefix: config.topicPrefix }) },
+        outage: 'offline',
+      },
+      { state: 'disabled', backlog: opts.outbox.backlog(), lastError: null, seatId: opts.seatId, published: 0, applied: 0 },
+    );
     this.inboxHas = opts.db.prepare('SELECT 1 FROM sync_inbox WHERE key = ?');
     this.inboxAdd = opts.db.prepare('INSERT INTO sync_inbox (key, kind, seat_id, received_at) VALUES (?, ?, ?, ?)');
     this.enqueued = opts.outbox.onEnqueued(() => {
       this.update({ backlog: opts.outbox.backlog() });
       this.pump();
     });
-    this.session = new BrokerSession({
-      clientId: `mdc-seat-${opts.seatId}`,
-      name: 'seat sync',
-      words: SYNC_WORDS,
-      log: opts.log,
-      connection: { maximumPacketSize: MAX_PACKET_BYTES, reconnectPeriodMs: opts.reconnectPeriodMs, connectTimeout: 5000, keepalive: 15 },
-      subscription: { filter: (config) => `${config.topicPrefix}/records/#`, options: { qos: 1, nl: true }, fields: (config) => ({ prefix: config.topicPrefix }) },
-      outage: 'offline',
-      status: () => this.current,
-      update: (change) => this.update(change),
-      handle: (conn, packet, done) => this.handle(conn, packet, done),
-      connected: (conn, sessionPresent) => {
-        this.opts.log.info({ url: conn.config.url, prefix: conn.config.topicPrefix, sessionPresent, backlog: this.opts.outbox.backlog() }, 'seat sync connected');
-        this.update({ state: 'online', lastError: null, backlog: this.opts.outbox.backlog() });
-        this.pump();
-      },
-      // What was in flight is sent again from the outbox at the next connect.
-      reset: () => {
-        this.generation += 1;
-        this.inflight.clear();
-        this.cursor = 0;
-      },
-    });
-  }
-
-  status(): SyncStatus {
-    return { ...this.current };
   }
 
   /** Applies another seat's records of this kind (one applier per kind). */
@@ -122,26 +102,27 @@ export class SeatSync implements Disposable {
     return toDisposable(() => this.appliers.delete(kind));
   }
 
-  /** Follows the settings: connects, reconnects with changed settings or password, or disconnects. */
-  configure(config: SyncConfig, password: string | null): Promise<void> {
-    return this.session.configure(config, password);
+  override dispose(): Promise<void> {
+    if (!this.disposed) this.enqueued.dispose();
+    return super.dispose();
   }
 
-  /** Resolves once the last configure() took effect (the client is started, not necessarily connected). */
-  idle(): Promise<void> {
-    return this.session.idle();
+  protected connected(conn: BrokerConnection<SyncConfig>, sessionPresent: boolean): void {
+    this.opts.log.info({ url: conn.config.url, prefix: conn.config.topicPrefix, sessionPresent, backlog: this.opts.outbox.backlog() }, 'seat sync connected');
+    this.update({ state: 'online', lastError: null, backlog: this.opts.outbox.backlog() });
+    this.pump();
   }
 
-  async dispose(): Promise<void> {
-    if (this.session.disposed) return this.session.idle();
-    this.enqueued.dispose();
-    await this.session.dispose();
-    this.statusChanged.dispose();
+  /** What was in flight is sent again from the outbox at the next connect. */
+  protected override reset(): void {
+    this.generation += 1;
+    this.inflight.clear();
+    this.cursor = 0;
   }
 
   /** Hands the oldest unpublished rows to MQTT.js, up to WINDOW waiting for their PUBACK. */
   private pump(): void {
-    const conn = this.session.connection;
+    const conn = this.connection;
     if (!conn || !conn.client.connected || this.current.state !== 'online') return;
     const generation = this.generation;
     const bytes = () => [...this.inflight.values()].reduce((sum, n) => sum + n, 0);
@@ -155,7 +136,7 @@ export class SeatSync implements Disposable {
   }
 
   private acked(row: OutboxRow, generation: number, err: Error | undefined): void {
-    if (this.session.disposed) return;
+    if (this.disposed) return;
     // A PUBACK of an earlier connection still counts: the broker has the record.
     if (!err && this.opts.outbox.markPublished(row.seq)) this.update({ published: this.current.published + 1, backlog: this.opts.outbox.backlog() });
     if (generation !== this.generation) return;
@@ -169,13 +150,13 @@ export class SeatSync implements Disposable {
     return `${head.slice(0, -1)},"payload":${row.payload}}`;
   }
 
-  private handle(conn: BrokerConnection<SyncConfig>, packet: IPublishPacket, done: (error?: Error) => void): void {
+  protected handle(conn: BrokerConnection<SyncConfig>, packet: IPublishPacket, done: (error?: Error) => void): void {
     let after: (() => void) | null;
     try {
       after = this.receive(packet);
     } catch (err) {
       // Not stored: no PUBACK; the broker redelivers the record when the session reconnects.
-      this.session.redeliver(conn, packet, err, done, { message: 'seat sync record not stored; reconnecting for redelivery', lastError: '同步记录保存失败' });
+      this.redeliver(conn, packet, err, done, { message: 'seat sync record not stored; reconnecting for redelivery', lastError: '同步记录保存失败' });
       return;
     }
     done();
@@ -229,12 +210,6 @@ export class SeatSync implements Disposable {
     if (!result) return null;
     this.update({ applied: this.current.applied + 1 });
     return result.after;
-  }
-
-  private update(change: Partial<SyncStatus>): void {
-    if (Object.entries(change).every(([k, v]) => this.current[k as keyof SyncStatus] === v)) return;
-    this.current = { ...this.current, ...change };
-    if (!this.session.disposed) this.statusChanged.fire(this.status());
   }
 }
 
