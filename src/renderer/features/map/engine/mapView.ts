@@ -28,6 +28,33 @@ export type ViewMode = '2d' | '3d';
 export const HOME_RECTANGLE = { west: 111.95, south: 35.65, east: 113.85, north: 37.1 };
 
 /**
+ * How the globe is drawn. The defaults are what `npm run bench:map` measured cheapest on a PC without a GPU (Chromium's
+ * SwiftShader rasterises every pixel on the CPU); the bench passes other values to measure each one.
+ */
+export type RenderSettings = {
+  msaaSamples: number;
+  orderIndependentTranslucency: boolean;
+  preserveDrawingBuffer: boolean;
+  maximumScreenSpaceError: number;
+  showSkirts: boolean;
+  highDynamicRange: boolean;
+  fxaa: boolean;
+  useBrowserRecommendedResolution: boolean;
+};
+
+export const RENDER_SETTINGS: Readonly<RenderSettings> = {
+  msaaSamples: 4,
+  orderIndependentTranslucency: true,
+  preserveDrawingBuffer: true,
+  maximumScreenSpaceError: 2,
+  showSkirts: true,
+  highDynamicRange: false,
+  fxaa: false,
+  // Keeps what is drawn readable on a wall: CSS pixels, not the device's (a 4K wall is slow enough).
+  useBrowserRecommendedResolution: true,
+};
+
+/**
  * The globe of 一张图 around Cesium's CesiumWidget (no Viewer: its knockout widgets need eval, which the CSP
  * forbids). Offline by construction: the base layer is the NaturalEarthII imagery bundled with CesiumJS, terrain
  * is the ellipsoid unless the private network's terrain server is configured, and Cesium ion has no token.
@@ -45,7 +72,9 @@ export class MapView {
   private destroyed = false;
   private flights = 0;
 
-  constructor(container: HTMLElement) {
+  /** `settings`: what-ifs for the bench only; the app takes RENDER_SETTINGS. */
+  constructor(container: HTMLElement, settings: Partial<RenderSettings> = {}) {
+    const render = { ...RENDER_SETTINGS, ...settings };
     prepareCesium();
     this.bundledLayer = ImageryLayer.fromProviderAsync(
       TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'), { maximumLevel: 2 }),
@@ -59,11 +88,16 @@ export class MapView {
       skyBox: false,
       skyAtmosphere: false,
       shouldAnimate: false,
-      // Keeps what is drawn readable on a wall: CSS pixels, not the device's (a 4K wall is slow enough).
-      useBrowserRecommendedResolution: true,
-      contextOptions: { webgl: { preserveDrawingBuffer: true } },
+      useBrowserRecommendedResolution: render.useBrowserRecommendedResolution,
+      msaaSamples: render.msaaSamples,
+      orderIndependentTranslucency: render.orderIndependentTranslucency,
+      contextOptions: { webgl: { preserveDrawingBuffer: render.preserveDrawingBuffer } },
     });
     this.scene = this.widget.scene;
+    this.scene.globe.maximumScreenSpaceError = render.maximumScreenSpaceError;
+    this.scene.globe.showSkirts = render.showSkirts;
+    this.scene.highDynamicRange = render.highDynamicRange;
+    this.scene.postProcessStages.fxaa.enabled = render.fxaa;
     this.scene.globe.baseColor = Color.fromCssColorString('#0b1d33');
     this.scene.backgroundColor = Color.fromCssColorString('#050b14');
     this.scene.globe.enableLighting = false;
