@@ -1,10 +1,8 @@
 import type { ConsoleHandlers, EventPayload } from '../../shared/contract/consoleApi';
 import { GPS_PASSWORD_KEY, type GpsFeedStatus, type GpsFix, type SaveGpsFeed } from '../../shared/domain/gps';
 import { Emitter, type Disposable } from '../../shared/lifecycle';
-import type { AuditLog } from '../services/auditLog';
+import { BrokerSettings, type BrokerSettingsDeps } from '../services/brokerSettings';
 import type { Logger } from '../services/logger';
-import type { SecretStore } from '../services/secretStore';
-import type { SettingsService } from '../services/settingsService';
 import type { Db } from '../services/store';
 import { GpsFeed } from './gpsFeed';
 import { parseGpsPayload } from './gpsReport';
@@ -33,12 +31,8 @@ const PRUNE_EVERY_MS = 3600_000;
  * `gpsFeed` settings (its password in the SecretStore), the batched pushes to the map, the hourly prune of positions
  * older than 7 days, and the requests of the map and the settings card.
  */
-export function createGpsService(deps: {
+export function createGpsService(deps: BrokerSettingsDeps & {
   db: Db;
-  settings: SettingsService;
-  secrets: SecretStore;
-  audit: AuditLog;
-  actor: string;
   log: Logger;
   /** This data folder's seat id: the feed's MQTT client id is derived from it, so the broker keeps its session. */
   seatId: string;
@@ -46,7 +40,7 @@ export function createGpsService(deps: {
   reconnectPeriodMs?: number;
   pushIntervalMs?: number;
 }): GpsService {
-  const { settings, secrets, audit, actor } = deps;
+  const { settings } = deps;
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ part: 'gps' });
   const store = new GpsStore(deps.db, now);
@@ -107,7 +101,13 @@ export function createGpsService(deps: {
     },
   });
   const feedChanged = feed.onStatus(() => announceStatus());
-  const settingsChanged = settings.onDidChange((s) => void feed.configure(s.gpsFeed, secrets.get(GPS_PASSWORD_KEY)));
+  const broker = new BrokerSettings(deps, {
+    key: 'gpsFeed',
+    passwordKey: GPS_PASSWORD_KEY,
+    session: feed,
+    audit: { action: 'gps.feed.save', detail: (config) => ({ topic: config.topic }) },
+  });
+  const settingsChanged = settings.onDidChange((s) => void broker.follow(s));
 
   let pruneTimer: NodeJS.Timeout | null = null;
   let pruning: Promise<void> = Promise.resolve();
@@ -130,22 +130,13 @@ export function createGpsService(deps: {
       listGpsUnits: async () => store.units(),
       queryGpsTrack: async (query) => store.track(query),
       getGpsFeedStatus: async () => status(),
-      saveGpsFeed: async (input: SaveGpsFeed) => {
-        const { password, ...config } = input;
-        // The password is in place before the settings that connect with it: omitted keeps it, null removes it.
-        if (password) secrets.set(GPS_PASSWORD_KEY, password);
-        else if (password === null) secrets.delete(GPS_PASSWORD_KEY);
-        const next = settings.update({ gpsFeed: config });
-        audit.record(actor, 'gps.feed.save', null, { enabled: config.enabled, url: config.url, topic: config.topic, passwordChanged: password !== undefined });
-        await feed.idle();
-        return next;
-      },
+      saveGpsFeed: (input: SaveGpsFeed) => broker.save(input),
     },
     start: async () => {
       prune();
       pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
       pruneTimer.unref();
-      await feed.configure(settings.get().gpsFeed, secrets.get(GPS_PASSWORD_KEY));
+      await broker.follow();
     },
     dispose: async () => {
       disposed = true;

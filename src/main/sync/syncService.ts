@@ -1,10 +1,8 @@
 import type { ConsoleHandlers } from '../../shared/contract/consoleApi';
 import { SYNC_PASSWORD_KEY, type SaveSync, type SyncStatus } from '../../shared/domain/sync';
 import type { Disposable } from '../../shared/lifecycle';
-import type { AuditLog } from '../services/auditLog';
+import { BrokerSettings, type BrokerSettingsDeps } from '../services/brokerSettings';
 import type { Logger } from '../services/logger';
-import type { SecretStore } from '../services/secretStore';
-import type { SettingsService } from '../services/settingsService';
 import type { Db } from '../services/store';
 import type { RecordApplier, RecordSink, SyncKind } from './recordSink';
 import { readSeatId } from './seat';
@@ -30,16 +28,12 @@ export type SyncService = {
  * the MQTT connection kept in line with the `sync` settings and the password in the SecretStore, and the requests
  * of the settings card.
  */
-export function createSyncService(deps: {
+export function createSyncService(deps: BrokerSettingsDeps & {
   db: Db;
-  settings: SettingsService;
-  secrets: SecretStore;
-  audit: AuditLog;
-  actor: string;
   log: Logger;
   reconnectPeriodMs?: number;
 }): SyncService {
-  const { db, settings, secrets, audit, actor } = deps;
+  const { db, settings } = deps;
   const log = deps.log.child({ part: 'sync' });
   const seatId = readSeatId(db);
   let enabled = settings.get().sync.enabled;
@@ -48,33 +42,29 @@ export function createSyncService(deps: {
   const pruned = outbox.prunePublished(Date.now() - PUBLISHED_KEPT_MS);
   if (pruned > 0) log.info({ pruned }, 'published sync records pruned');
   const seat = new SeatSync({ db, outbox, seatId, log, reconnectPeriodMs: deps.reconnectPeriodMs });
+  const broker = new BrokerSettings(deps, {
+    key: 'sync',
+    passwordKey: SYNC_PASSWORD_KEY,
+    session: seat,
+    audit: { action: 'sync.save', detail: (config) => ({ topicPrefix: config.topicPrefix }) },
+  });
   const settingsChanged = settings.onDidChange((s) => {
     enabled = s.sync.enabled;
-    void seat.configure(s.sync, secrets.get(SYNC_PASSWORD_KEY));
+    void broker.follow(s);
   });
 
   return {
     handlers: {
       getSyncStatus: async () => seat.status(),
-      saveSync: async (input: SaveSync) => {
-        const { password, ...config } = input;
-        // The password is in place before the settings that connect with it.
-        if (password) secrets.set(SYNC_PASSWORD_KEY, password);
-        else if (password === null) secrets.delete(SYNC_PASSWORD_KEY);
-        const next = settings.update({ sync: config });
-        audit.record(actor, 'sync.save', null, { enabled: config.enabled, url: config.url, topicPrefix: config.topicPrefix, passwordChanged: password !== undefined });
-        await seat.idle();
-        return next;
-      },
+      saveSync: (input: SaveSync) => broker.save(input),
     },
     onStatus: seat.onStatus,
     sink: outbox,
     seatId,
     register: (kind, applier) => seat.register(kind, applier),
     start: () => {
-      const current = settings.get().sync;
-      enabled = current.enabled;
-      return seat.configure(current, secrets.get(SYNC_PASSWORD_KEY));
+      enabled = settings.get().sync.enabled;
+      return broker.follow();
     },
     dispose: async () => {
       settingsChanged.dispose();
