@@ -4,13 +4,10 @@
  * QoS 1 alarms stored once, malformed pushes refused and logged without their body, acknowledgement only after the
  * store (a failed or interrupted store is redelivered), a broker outage survived with the persistent session.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type LabMqtt } from '../../../lab/mosquitto';
+import { describe, expect, it } from 'vitest';
 import { alarmMappingSchema } from '../../shared/domain/alarm';
+import { canRunMosquitto, mosquittoFixture, publishJson as publish } from '../services/mosquittoFixture.testkit';
 import { openStore } from '../services/store';
 import { AlarmIntake } from './alarmIntake';
 import { AlarmPictures } from './alarmPictures';
@@ -21,7 +18,6 @@ import { MAX_WEBHOOK_BODY_BYTES } from './webhookServer';
 
 const MAPPING = alarmMappingSchema.parse({ externalId: 'id', kind: 'type', channel: 'channelId', time: 'time', description: 'desc' });
 const SECRET_TEXT = '主运输巷有人闯入';
-const canRun = fs.existsSync('/usr/sbin/mosquitto') && fs.existsSync('/usr/bin/setpriv');
 
 /** Mosquitto saves its database right after each change, i.e. just after the PUBACK: a SIGKILL within ms can lose one. */
 const SAVE_MS = 100;
@@ -32,28 +28,14 @@ function alarm(id: string): Record<string, unknown> {
   return { id, type: 'intrusion', channelId: '14040500001320000101', time: Date.now(), desc: SECRET_TEXT };
 }
 
-describe.skipIf(!canRun)('MQTT alarm input', () => {
-  let dir = '';
-  let broker: LabMqtt;
-  const closers: (() => Promise<void> | void)[] = [];
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-mqtt-input-'));
-    broker = await startMosquitto({ runDir: dir, port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c();
-  });
+describe.skipIf(!canRunMosquitto)('MQTT alarm input', () => {
+  const { broker, folder, closeAfter, client: publisher } = mosquittoFixture('mdc-mqtt-input-');
 
   /** A real store and intake in a fresh folder; the input's log lines collected. */
   function setup(name: string) {
-    const dataDir = fs.mkdtempSync(path.join(dir, `${name}-`));
+    const dataDir = folder(`${name}-`);
     const db = openStore({ dataDir });
-    closers.push(() => void db.close());
+    closeAfter(() => void db.close());
     const store = new AlarmStore(db);
     const lines: string[] = [];
     const line = (fields: Record<string, unknown>, message: string) => lines.push(`${message} ${JSON.stringify(fields)}`);
@@ -72,20 +54,12 @@ describe.skipIf(!canRun)('MQTT alarm input', () => {
         log: { info: line, warn: line, error: line },
         ...overrides,
       });
-      closers.push(() => created.dispose());
+      closeAfter(() => created.dispose());
       return created;
     };
     return { store, intake, lines, topic, input };
   }
 
-  async function publisher(): Promise<MqttClient> {
-    const client = await connectAsync(broker.url, { username: broker.username, password: broker.password, protocolVersion: 5, reconnectPeriod: 200 });
-    closers.push(() => client.endAsync(true));
-    return client;
-  }
-
-  const publish = (client: MqttClient, topic: string, body: unknown) =>
-    client.publishAsync(topic, typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
 
   async function until(input: MqttAlarmInput, state: MqttInputState): Promise<void> {
     await expect.poll(() => input.status().state, { timeout: 8000, interval: 50 }).toBe(state);

@@ -5,44 +5,26 @@
  * logged without their content and acknowledged; the persistent session keeps what was published while the feed
  * was down; the password is kept like seat sync's.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connectAsync, type MqttClient } from 'mqtt';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type LabMqtt } from '../../../lab/mosquitto';
+import { describe, expect, it } from 'vitest';
 import { GPS_PASSWORD_KEY, type GpsFeedStatus } from '../../shared/domain/gps';
 import { AuditLog } from '../services/auditLog';
+import { canRunMosquitto, mosquittoFixture, publishJson as publish } from '../services/mosquittoFixture.testkit';
 import { FileSecretStore } from '../services/secretStore';
 import { SettingsService } from '../services/settingsService';
 import { openStore, type Db } from '../services/store';
 import { readSeatId } from '../sync/seat';
 import { createGpsService, type GpsFixesEvent, type GpsService } from './gpsService';
 
-const canRun = fs.existsSync('/usr/sbin/mosquitto') && fs.existsSync('/usr/bin/setpriv');
 const SECRET_NAME = '保密人员姓名';
 
-describe.skipIf(!canRun)('GPS feed through a real broker', () => {
-  let dir = '';
-  let broker: LabMqtt;
-  const closers: (() => Promise<void> | void)[] = [];
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-gps-feed-'));
-    broker = await startMosquitto({ runDir: dir, port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c();
-  });
+describe.skipIf(!canRunMosquitto)('GPS feed through a real broker', () => {
+  const { broker, folder, closeAfter, client: publisher } = mosquittoFixture('mdc-gps-feed-');
 
   /** A data folder; `start()` opens the store and the service on it (again after `stop()`, like a console restart). */
   function console_(name: string) {
-    const dataDir = fs.mkdtempSync(path.join(dir, `${name}-`));
+    const dataDir = folder(`${name}-`);
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     let db: Db | null = null;
@@ -55,7 +37,7 @@ describe.skipIf(!canRun)('GPS feed through a real broker', () => {
       service = null;
       db = null;
     };
-    closers.push(stop);
+    closeAfter(stop);
     const start = async () => {
       db = openStore({ dataDir });
       const settings = new SettingsService(db, () => undefined);
@@ -69,12 +51,6 @@ describe.skipIf(!canRun)('GPS feed through a real broker', () => {
     return { start, stop, lines, pushes, statuses };
   }
 
-  async function publisher(): Promise<MqttClient> {
-    const client = await connectAsync(broker.url, { username: broker.username, password: broker.password, protocolVersion: 5, reconnectPeriod: 200 });
-    closers.push(() => client.endAsync(true));
-    return client;
-  }
-  const publish = (client: MqttClient, topic: string, body: unknown) => client.publishAsync(topic, typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
 
   async function online(service: GpsService): Promise<void> {
     await expect.poll(async () => (await service.handlers.getGpsFeedStatus({})).state, { timeout: 8000, interval: 50 }).toBe('online');

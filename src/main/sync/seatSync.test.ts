@@ -4,21 +4,17 @@
  * (the lab's mosquitto on a free port): alarms and handling steps cross once, concurrent handling converges, a
  * broker outage leaves a backlog that arrives exactly once, the outbox survives a restart, garbage is dropped.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { connectAsync } from 'mqtt';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type LabMqtt } from '../../../lab/mosquitto';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_OPTIONS, MAX_ALARM_PICTURE_BYTES, type Alarm, type AlarmEvent, type AlarmStatus, type AlarmStep } from '../../shared/domain/alarm';
 import type { SyncStatus } from '../../shared/domain/sync';
 import { createConsoleCore, type ConsoleCore } from '../core';
+import { canRunMosquitto, mosquittoFixture } from '../services/mosquittoFixture.testkit';
 import { openStore } from '../services/store';
 import { SeatSync } from './seatSync';
 import { SyncOutbox } from './syncOutbox';
 
-const canRun = fs.existsSync('/usr/sbin/mosquitto') && fs.existsSync('/usr/bin/setpriv');
 const MAPPING = { externalId: 'id', kind: 'kind', level: 'level', channel: 'channelId', time: 'time', picture: 'picture', description: 'desc' };
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 7)]).toString('base64');
 const SECRET_TEXT = '井下机密描述';
@@ -41,38 +37,28 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 
 type Seat = { core: ConsoleCore; dataDir: string; lines: string[]; events: AlarmEvent[]; statuses: SyncStatus[] };
 
-describe.skipIf(!canRun)('seat sync between two consoles', () => {
-  let dir = '';
-  let broker: LabMqtt;
+describe.skipIf(!canRunMosquitto)('seat sync between two consoles', () => {
+  // A test that stopped the broker leaves it running for the next (after its cores are disposed: hooks stack).
+  const { broker, folder } = mosquittoFixture('mdc-seat-sync-');
   const cores: ConsoleCore[] = [];
   let prefixCount = 0;
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-seat-sync-'));
-    broker = await startMosquitto({ runDir: dir, port: 0 });
-  });
-  afterAll(async () => {
-    await broker?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     for (const c of cores.splice(0)) await c.dispose();
-    // A test that stopped the broker leaves it running for the next.
-    if (broker.pid === null) await broker.start();
   });
 
   async function seat(actor: string, prefix: string, dataDir?: string): Promise<Seat> {
-    const folder = dataDir ?? fs.mkdtempSync(path.join(dir, 'seat-'));
+    const seatDir = dataDir ?? folder('seat-');
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const core = await createConsoleCore({ host: 'web', dataDir: folder, log, version: 'test', actor });
+    const core = await createConsoleCore({ host: 'web', dataDir: seatDir, log, version: 'test', actor });
     cores.push(core);
     const events: AlarmEvent[] = [];
     const statuses: SyncStatus[] = [];
     core.subscribe('onAlarm', (e) => events.push(e));
     core.subscribe('onSyncStatus', (s) => statuses.push(s));
     await ok(core.dispatch('saveSync', { enabled: true, url: broker.url, username: broker.username, topicPrefix: prefix, password: broker.password }));
-    return { core, dataDir: folder, lines, events, statuses };
+    return { core, dataDir: seatDir, lines, events, statuses };
   }
 
   async function pair(): Promise<{ a: Seat; b: Seat; prefix: string }> {
@@ -219,7 +205,7 @@ describe.skipIf(!canRun)('seat sync between two consoles', () => {
   });
 
   it('does not acknowledge a record it could not store: the broker redelivers it and it is applied once', async () => {
-    const db = openStore({ dataDir: fs.mkdtempSync(path.join(dir, 'raw-')) });
+    const db = openStore({ dataDir: folder('raw-') });
     const outbox = new SyncOutbox(db, () => true);
     const lines: string[] = [];
     const log = { info: () => undefined, warn: (_f: unknown, m: string) => void lines.push(m), error: (_f: unknown, m: string) => void lines.push(m) };
