@@ -1,4 +1,5 @@
 import {
+  BlendOption,
   Cartesian2,
   Cartesian3,
   Color,
@@ -38,7 +39,7 @@ export type PointLayerOptions = {
   clusterColor?: string;
 };
 
-type Item = { point: MapPoint; position: Cartesian3; prim: PointPrimitive; label: Label | null; color: Color };
+type Item = { point: MapPoint; position: Cartesian3; prim: PointPrimitive; label: Label | null; color: Color; translucent: boolean };
 
 const FONT = '600 13px "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
 const SELECTED_OUTLINE = Color.fromCssColorString('#ffffff');
@@ -51,9 +52,12 @@ const SELECTED_OUTLINE = Color.fromCssColorString('#ffffff');
 export class PointLayer {
   private readonly points = new PointPrimitiveCollection();
   private readonly labels = new LabelCollection();
-  private readonly clusterPoints = new PointPrimitiveCollection();
+  // Cluster colours are opaque: one opaque pass instead of Cesium's default opaque + translucent pair.
+  private readonly clusterPoints = new PointPrimitiveCollection({ blendOption: BlendOption.OPAQUE });
   private readonly clusterLabels = new LabelCollection();
   private readonly items = new Map<string, Item>();
+  /** Points whose colour or outline is not opaque: while none, the points are drawn in one opaque pass. */
+  private translucent = 0;
   private index: Supercluster | null = null;
   private indexDirty = true;
   private selected = new Set<string>();
@@ -86,8 +90,12 @@ export class PointLayer {
       if (!seen.has(id)) {
         this.points.remove(item.prim);
         if (item.label) this.labels.remove(item.label);
+        if (item.translucent) this.translucent--;
         this.items.delete(id);
       }
+    // Cesium draws a point collection twice by default (opaque pass, then translucent pass for the antialiased
+    // rims); opaque colours need only the first: bench:map measured ~20 % of a software-rendered frame saved.
+    this.points.blendOption = this.translucent === 0 ? BlendOption.OPAQUE : BlendOption.OPAQUE_AND_TRANSLUCENT;
     this.indexDirty = true;
     this.clusterKey = '';
     this.scene.requestRender();
@@ -253,7 +261,9 @@ export class PointLayer {
       id,
     });
     const label = p.label ? this.labels.add(this.labelOptions(p, position, id)) : null;
-    this.items.set(p.id, { point: p, position, prim, label, color });
+    const translucent = isTranslucent(p);
+    if (translucent) this.translucent++;
+    this.items.set(p.id, { point: p, position, prim, label, color, translucent });
   }
 
   private update(item: Item, p: MapPoint): void {
@@ -278,6 +288,9 @@ export class PointLayer {
         item.label = null;
       } else if (p.label) item.label = this.labels.add(this.labelOptions(p, item.position, { layer: this.name, id: p.id }));
     }
+    const translucent = isTranslucent(p);
+    if (translucent !== item.translucent) this.translucent += translucent ? 1 : -1;
+    item.translucent = translucent;
     item.point = p;
   }
 
@@ -299,3 +312,11 @@ export class PointLayer {
     };
   }
 }
+
+const cssAlpha = new Map<string, number>();
+function alphaOf(css: string): number {
+  let a = cssAlpha.get(css);
+  if (a === undefined) cssAlpha.set(css, (a = Color.fromCssColorString(css).alpha));
+  return a;
+}
+const isTranslucent = (p: MapPoint): boolean => alphaOf(p.color) < 1 || alphaOf(p.outline ?? '#001529') < 1;
