@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, Switch, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Card, Descriptions, Form, Input, Tag, Typography } from 'antd';
 import { DEFAULT_GPS_FEED, saveGpsFeedSchema, type GpsFeedConfig, type GpsFeedStatus } from '../../../shared/domain/gps';
 import { useT } from '../../app/hooks';
-import { useGetSettingsQuery } from '../settings/settingsApi';
-import { useValidatedSave } from '../settings/useValidatedSave';
+import { BrokerForm, useBrokerForm } from '../settings/BrokerFields';
 import { useGetGpsFeedStatusQuery, useSaveGpsFeedMutation } from './mapApi';
 
 type Values = { enabled: boolean; url: string; username: string; password: string; topic: string };
@@ -33,26 +32,17 @@ function toInput(v: Values): unknown {
 /** GPS 定位接入 in settings: the MQTT feed of the units' positions (一张图), and its live state. */
 export function GpsFeedCard() {
   const t = useT();
-  const { data: settings } = useGetSettingsQuery();
   const { data: status } = useGetGpsFeedStatusQuery();
   const [save, saveState] = useSaveGpsFeedMutation();
-  const [form] = Form.useForm<Values>();
-  const validatedSave = useValidatedSave();
-  const config = settings?.gpsFeed;
+  const { config, form, submit } = useBrokerForm((s) => s.gpsFeed, toValues);
   // Set once a password went out with a save in this window (the Node side never tells whether one is stored).
   const [passwordSaved, setPasswordSaved] = useState(false);
 
-  useEffect(() => {
-    if (config && !form.isFieldsTouched()) form.setFieldsValue(toValues(config));
-  }, [config, form]);
-
   const onFinish = async (v: Values) => {
     const input = toInput(v);
-    if (await validatedSave(saveGpsFeedSchema, input, save)) {
+    if (await submit(saveGpsFeedSchema, input, save, v)) {
       const sent = (input as { password?: string | null }).password;
       if (sent !== undefined) setPasswordSaved(sent !== null);
-      form.resetFields();
-      form.setFieldsValue({ ...v, password: '' });
     }
   };
 
@@ -80,40 +70,12 @@ export function GpsFeedCard() {
         </Typography.Text>
       </Typography.Paragraph>
       <Typography.Paragraph type="secondary">{t('mapSettings.gps.kinds')}</Typography.Paragraph>
-      <Form<Values>
-        form={form}
-        name="gps-feed"
-        layout="inline"
-        className="settings-form"
-        initialValues={toValues(config ?? DEFAULT_GPS_FEED)}
-        onFinish={(v) => void onFinish(v)}
-        data-testid="gps-feed-form"
-      >
-        <Form.Item name="enabled" label={t('mapSettings.gps.enabled')} valuePropName="checked">
-          <Switch data-testid="gps-feed-enabled" />
-        </Form.Item>
-        <Form.Item name="url" label={t('mapSettings.gps.url')} rules={[{ required: true }]}>
-          <Input style={{ width: 240 }} placeholder="mqtt://192.168.1.10:1883" data-testid="gps-feed-url" />
-        </Form.Item>
-        <Form.Item name="username" label={t('mapSettings.gps.username')}>
-          <Input style={{ width: 150 }} autoComplete="off" data-testid="gps-feed-username" />
-        </Form.Item>
-        <Form.Item name="password" label={t('mapSettings.gps.password')}>
-          <Input.Password
-            style={{ width: 200 }}
-            autoComplete="new-password"
-            visibilityToggle={false}
-            placeholder={passwordSaved ? t('mapSettings.gps.password.saved') : hasAccount ? t('mapSettings.gps.password.keep') : ''}
-            data-testid="gps-feed-password"
-          />
-        </Form.Item>
+      <BrokerForm id="gps-feed" labels="mapSettings.gps" form={form} initialValues={toValues(config ?? DEFAULT_GPS_FEED)} onFinish={onFinish} saving={saveState.isLoading}
+        password={{ width: 200, visibilityToggle: false, placeholder: passwordSaved ? t('mapSettings.gps.password.saved') : hasAccount ? t('mapSettings.gps.password.keep') : '' }}>
         <Form.Item name="topic" label={t('mapSettings.gps.topic')} rules={[{ required: true }]}>
           <Input style={{ width: 120 }} placeholder="gps/#" data-testid="gps-feed-topic" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={saveState.isLoading} data-testid="gps-feed-save">
-          {t('mapSettings.gps.save')}
-        </Button>
-      </Form>
+      </BrokerForm>
       {status ? (
         <Descriptions size="small" column={4} style={{ marginTop: 12 }} data-testid="gps-feed-details">
           <Descriptions.Item label={t('mapSettings.gps.state')}>{t(`mapSettings.gps.state.${status.state}`)}</Descriptions.Item>
