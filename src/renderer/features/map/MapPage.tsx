@@ -96,29 +96,35 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   const channelIndex = useMemo(() => new Map((catalogue?.channels ?? []).map((c) => [c.id, c])), [catalogue]);
   const mineIndex = useMemo(() => new Map((catalogue?.mines ?? []).map((m) => [m.id, m])), [catalogue]);
   const unitIndex = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
-  const data: MapData = { catalogue, statuses, alarms: withFocused(alarms, focused.alarm), events: withFocused(events, focused.event), units, marks };
+  const alarmsWithFocused = useMemo(() => withFocused(alarms, focused.alarm), [alarms, focused.alarm]);
+  const eventsWithFocused = useMemo(() => withFocused(events, focused.event), [events, focused.event]);
+  const data: MapData = { catalogue, statuses, alarms: alarmsWithFocused, events: eventsWithFocused, units, marks };
 
+  // What each layer draws; each layer is updated only when its own points change (a GPS push touches units only).
+  const minesShown = useMemo(() => minePoints(statuses), [statuses]);
+  const camerasShown = useMemo(() => cameraPoints(catalogue?.channels ?? []), [catalogue]);
+  const unitsShown = useMemo(() => unitPoints(units), [units]);
+  const alarmsShown = useMemo(() => alarmPoints(data.alarms, channelIndex, mineIndex, kindText), [data.alarms, channelIndex, mineIndex]);
+  const eventsShown = useMemo(() => eventPoints(data.events), [data.events]);
+  const marksShown = useMemo(() => markPoints(marks), [marks]);
+  const counts: Record<LayerName, number> = {
+    mines: minesShown.length,
+    cameras: camerasShown.length,
+    units: unitsShown.length,
+    alarms: alarmsShown.length,
+    events: eventsShown.length,
+    marks: marksShown.length,
+  };
+  useEffect(() => scene?.layers.mines.set(minesShown), [scene, minesShown]);
   useEffect(() => {
     if (!scene) return;
-    scene.layers.mines.set(minePoints(statuses));
-  }, [scene, statuses]);
-  useEffect(() => {
-    if (!scene) return;
-    scene.layers.cameras.set(cameraPoints(catalogue?.channels ?? []));
+    scene.layers.cameras.set(camerasShown);
     scene.queueRecluster();
-  }, [scene, catalogue]);
-  useEffect(() => {
-    if (scene) scene.layers.units.set(unitPoints(units));
-  }, [scene, units]);
-  useEffect(() => {
-    if (scene) scene.layers.alarms.set(alarmPoints(withFocused(alarms, focused.alarm), channelIndex, mineIndex, kindText));
-  }, [scene, alarms, focused.alarm, channelIndex, mineIndex]);
-  useEffect(() => {
-    if (scene) scene.layers.events.set(eventPoints(withFocused(events, focused.event)));
-  }, [scene, events, focused.event]);
-  useEffect(() => {
-    if (scene) scene.layers.marks.set(markPoints(marks));
-  }, [scene, marks]);
+  }, [scene, camerasShown]);
+  useEffect(() => scene?.layers.units.set(unitsShown), [scene, unitsShown]);
+  useEffect(() => scene?.layers.alarms.set(alarmsShown), [scene, alarmsShown]);
+  useEffect(() => scene?.layers.events.set(eventsShown), [scene, eventsShown]);
+  useEffect(() => scene?.layers.marks.set(marksShown), [scene, marksShown]);
 
   // ── View: layers, imagery, 2D/3D ──
   const [visible, setVisible] = useState<Record<LayerName, boolean>>(ALL_VISIBLE);
@@ -396,7 +402,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
             onVisible={(name, on) => setVisible({ ...visible, [name]: on })}
             districts={districtsVisible}
             onDistricts={setDistrictsVisible}
-            counts={Object.fromEntries(LAYER_NAMES.map((n) => [n, scene.layers[n].size])) as Record<LayerName, number>}
+            counts={counts}
           />
           {tool !== 'none' ? <div className="map-page__hint" data-testid="map-hint">{t(`map.hint.${tool}`)}</div> : null}
           {dragTool ? (
