@@ -124,6 +124,9 @@ describe.skipIf(!canRunMosquitto)('GPS feed through a real broker', () => {
     // Settings and password survived; the queued positions arrive, the refused payloads do not come again (they
     // were acknowledged, and they would have come before the queued ones).
     await expect.poll(() => service.store.track({ unitId: 'app-1', from: t - 1, to: t + 10_000 }).fixes.length, { timeout: 8000 }).toBe(4);
+    // Queued positions can be stored before the subscription is confirmed (the session delivers them at once):
+    // online follows.
+    await online(service);
     expect(await service.handlers.getGpsFeedStatus({})).toMatchObject({ state: 'online', received: 3, rejected: 0 });
   });
 
