@@ -43,16 +43,28 @@ export type RenderSettings = {
 };
 
 export const RENDER_SETTINGS: Readonly<RenderSettings> = {
-  msaaSamples: 4,
+  // Cesium's 4x multisampling is done in software there: 4x → 1 took Chromium's CPU per frame from ~1,550 to ~700 ms.
+  msaaSamples: 1,
+  // Cesium's: off (with MSAA 1) saved nothing, ~730 against ~690 ms CPU per frame (BENCH_MAP_SWEEP).
   orderIndependentTranslucency: true,
-  preserveDrawingBuffer: true,
-  maximumScreenSpaceError: 2,
+  // Otherwise the browser copies the whole frame before compositing it: with MSAA 1, ~700 → ~450 ms CPU per frame.
+  // A test reading the canvas's pixels must render in the same task first.
+  preserveDrawingBuffer: false,
+  // While the globe shows only the bundled imagery (level 2 at most) on the ellipsoid, finer tiles add draw calls
+  // and nothing to see (with MSAA 1, ~700 → ~400 ms CPU per frame); with a configured imagery layer or terrain,
+  // Cesium's 2 (DETAILED_SCREEN_SPACE_ERROR).
+  maximumScreenSpaceError: 8,
+  // Cesium's: skirts hide cracks between tiles of different levels; off saved nothing clear in the noise.
   showSkirts: true,
+  // Cesium's (off): HDR on took a frame to ~2,400 ms of CPU; FXAA adds a full-screen pass.
   highDynamicRange: false,
   fxaa: false,
   // Keeps what is drawn readable on a wall: CSS pixels, not the device's (a 4K wall is slow enough).
   useBrowserRecommendedResolution: true,
 };
+
+/** The globe's screen-space error with a configured imagery layer or terrain: Cesium's default, full detail. */
+const DETAILED_SCREEN_SPACE_ERROR = 2;
 
 /**
  * The globe of 一张图 around Cesium's CesiumWidget (no Viewer: its knockout widgets need eval, which the CSP
@@ -71,6 +83,7 @@ export class MapView {
   private readonly cameraListeners = new Set<() => void>();
   private destroyed = false;
   private flights = 0;
+  private readonly coarseScreenSpaceError: number;
 
   /** `settings`: what-ifs for the bench only; the app takes RENDER_SETTINGS. */
   constructor(container: HTMLElement, settings: Partial<RenderSettings> = {}) {
@@ -94,6 +107,7 @@ export class MapView {
       contextOptions: { webgl: { preserveDrawingBuffer: render.preserveDrawingBuffer } },
     });
     this.scene = this.widget.scene;
+    this.coarseScreenSpaceError = render.maximumScreenSpaceError;
     this.scene.globe.maximumScreenSpaceError = render.maximumScreenSpaceError;
     this.scene.globe.showSkirts = render.showSkirts;
     this.scene.highDynamicRange = render.highDynamicRange;
@@ -180,6 +194,7 @@ export class MapView {
       this.configuredLayer = ImageryLayer.fromProviderAsync(imageryProviderFor(config), {});
       this.widget.imageryLayers.add(this.configuredLayer);
     }
+    this.updateDetail();
     this.requestRender();
   }
 
@@ -187,6 +202,7 @@ export class MapView {
   setTerrain(url: string | null): void {
     if (url === this.terrainUrl) return;
     this.terrainUrl = url;
+    this.updateDetail();
     if (url === null) this.scene.terrainProvider = new EllipsoidTerrainProvider();
     else
       void CesiumTerrainProvider.fromUrl(url).then(
@@ -199,6 +215,12 @@ export class MapView {
         () => undefined,
       );
     this.requestRender();
+  }
+
+  /** Finer globe tiles only where there is finer detail to show: a configured imagery layer or terrain server. */
+  private updateDetail(): void {
+    const detailed = this.configuredLayer !== null || this.terrainUrl !== null;
+    this.scene.globe.maximumScreenSpaceError = detailed ? DETAILED_SCREEN_SPACE_ERROR : this.coarseScreenSpaceError;
   }
 
   /** The ground point under a window position (CSS pixels of the canvas), or null off the globe. */
