@@ -4,7 +4,9 @@
  * ways, chosen by `?mode=`:
  *  - primitive: the engine's PointLayer (one PointPrimitiveCollection + LabelCollection per layer);
  *  - entity: the same points as Cesium Entities in the widget's default data source (what an app would write
- *    without PointLayer), movers' ConstantPositionProperty set at each step.
+ *    without PointLayer), movers' ConstantPositionProperty set at each step;
+ *  - &cluster=1 (primitive only): the camera layer clustered as MapScene ships it;
+ *  - &render={...}: MapView render settings other than RENDER_SETTINGS (the same for every page of a run).
  * Everything the driver reads is on `window.__mapBench`; it only ever calls those functions (no page-side code is
  * passed from Node, so the bundler's helpers never meet tsx's).
  */
@@ -17,13 +19,14 @@ import {
   LabelCollection,
   LabelStyle,
   Math as CesiumMath,
+  NearFarScalar,
   PointPrimitiveCollection,
   PrimitiveCollection,
   SceneTransforms,
   VerticalOrigin,
   type Entity,
 } from 'cesium';
-import { MapView } from '../../src/renderer/features/map/engine/mapView';
+import { MapView, RENDER_SETTINGS, type RenderSettings } from '../../src/renderer/features/map/engine/mapView';
 import { PointLayer, type MapPoint } from '../../src/renderer/features/map/engine/pointLayer';
 import { selectInRect, type ScreenRect } from '../../src/renderer/features/map/engine/selection';
 
@@ -35,8 +38,15 @@ const MODE: Mode = params.get('mode') === 'entity' ? 'entity' : 'primitive';
 const POINTS = Number(params.get('points') ?? 10_000);
 const MOVERS = Number(params.get('movers') ?? 200);
 const LABELS = params.get('labels') !== '0';
-/** The engine's clustering on the camera layer (primitive path only; a what-if, not the compared scenario). */
+/**
+ * The engine's clustering on the camera layer (primitive path only): what the app ships for cameras (MapScene), a
+ * scenario of its own, never the unclustered comparison the issue asks for.
+ */
 const CLUSTER = params.get('cluster') === '1';
+/** What-ifs over MapView's RENDER_SETTINGS (JSON), the same for every path of a run. */
+const RENDER: Partial<RenderSettings> = JSON.parse(params.get('render') ?? '{}') as Partial<RenderSettings>;
+/** As the app's units layer (MapScene): labels fade out from 60 % of this distance and vanish at it. */
+const LABEL_FAR = 150_000;
 const SITES = 100;
 
 /** The area the sites are scattered over (Changzhi's mining districts) and where the camera looks from. */
@@ -101,7 +111,7 @@ const OUTLINE = Color.fromCssColorString('#001529');
 
 const container = document.getElementById('map')!;
 const setupStart = performance.now();
-const view = new MapView(container);
+const view = new MapView(container, RENDER);
 const scene = view.scene;
 scene.camera.setView({
   destination: Cartesian3.fromDegrees(CAMERA.lon, CAMERA.lat, CAMERA.height),
@@ -113,15 +123,11 @@ let moverLayer: PointLayer | null = null;
 const moverEntities: Entity[] = [];
 
 if (MODE === 'primitive') {
-  cameraLayer = new PointLayer(scene, 'cameras', { cluster: CLUSTER });
+  cameraLayer = new PointLayer(scene, 'cameras', { cluster: CLUSTER, clusterColor: '#13a8a8' });
   cameraLayer.set(cameras);
-  if (CLUSTER) {
-    const a = view.toLonLat(scene.canvas.clientWidth / 2, scene.canvas.clientHeight / 2);
-    const b = view.toLonLat(scene.canvas.clientWidth / 2 + 1, scene.canvas.clientHeight / 2);
-    const mpp = a && b ? Math.hypot((b.lon - a.lon) * 111_320 * Math.cos((a.lat * Math.PI) / 180), (b.lat - a.lat) * 111_320) : 50;
-    cameraLayer.recluster(view.viewRectangle(), mpp);
-  }
-  moverLayer = new PointLayer(scene, 'units');
+  // As MapScene.queueRecluster after a camera move (the bench's camera stays put after this).
+  if (CLUSTER) cameraLayer.recluster(view.viewRectangle(), view.cameraHeight() / Math.max(1, view.canvas.clientHeight));
+  moverLayer = new PointLayer(scene, 'units', { labelFarDistance: LABEL_FAR });
   moverLayer.set(movers.map((m) => moverPoint(m, 0)));
 } else {
   const entities = view.widget.entities;
@@ -149,6 +155,7 @@ if (MODE === 'primitive') {
               style: LabelStyle.FILL_AND_OUTLINE,
               verticalOrigin: VerticalOrigin.BOTTOM,
               pixelOffset: new Cartesian2(0, -(11 / 2 + 4)),
+              translucencyByDistance: new NearFarScalar(LABEL_FAR * 0.6, 1, LABEL_FAR, 0),
               disableDepthTestDistance: Number.POSITIVE_INFINITY,
             }
           : undefined,
@@ -159,6 +166,7 @@ if (MODE === 'primitive') {
   view.requestRender();
 }
 const setupMs = performance.now() - setupStart;
+const globeSse = scene.globe.maximumScreenSpaceError;
 
 // Movers step once per frame while `moving` (the fps window), before the frame is drawn.
 let moving = false;
@@ -254,6 +262,7 @@ function onScreen(rect: ScreenRect = { x0: 0, y0: 0, x1: scene.canvas.clientWidt
   return out;
 }
 
+const pointBlends = new Map<PointPrimitiveCollection, BlendOption>();
 const bench = {
   mode: MODE,
   points: POINTS,
@@ -265,8 +274,36 @@ const bench = {
   ready,
   startup,
   onScreenCount: () => onScreen().length,
+  cluster: CLUSTER,
+  render: RENDER,
+  /** What the camera layer draws: single points shown and clusters (the app path draws far fewer than 10,000). */
+  drawn() {
+    let shown = 0;
+    let clusters = 0;
+    const walk = (c: { length: number; get: (i: number) => unknown }, top: boolean) => {
+      for (let i = 0; i < c.length; i++) {
+        const p = c.get(i);
+        if (p instanceof PrimitiveCollection) walk(p, false);
+        if (!(p instanceof PointPrimitiveCollection) || !top) continue;
+        let n = 0;
+        for (let j = 0; j < p.length; j++) if (p.get(j).show) n++;
+        if (p.length === cameras.length) shown = n;
+        else if (p.length !== movers.length) clusters += n;
+      }
+    };
+    walk(scene.primitives, true);
+    return MODE === 'primitive' ? { cameraPointsShown: shown, clusters } : { cameraPointsShown: cameras.length, clusters: 0 };
+  },
+  /**
+   * No frame loop at all while another page of the run is measured: an idle CesiumWidget still ticks every
+   * animation frame (the Entity path walks its 10,000 entities there), which would steal CPU from the page measured.
+   */
+  park(on: boolean) {
+    view.widget.useDefaultRenderLoop = !on;
+  },
   /** Continuous rendering with the movers stepping each frame: frames drawn (postRender) over `seconds` after a warm-up. */
   async fps(warmupS: number, seconds: number) {
+    view.widget.useDefaultRenderLoop = true;
     scene.requestRenderMode = false;
     moving = true;
     await sleep(warmupS * 1000);
@@ -301,6 +338,7 @@ const bench = {
   },
   /** Continuous rendering without timing (while the driver takes a CPU profile). */
   spin(on: boolean) {
+    if (on) view.widget.useDefaultRenderLoop = true;
     scene.requestRenderMode = !on;
     moving = on;
     view.requestRender();
@@ -313,6 +351,7 @@ const bench = {
     const widget = view.widget;
     const gl = (scene.canvas.getContext('webgl2') ?? scene.canvas.getContext('webgl'))!;
     const pixel = new Uint8Array(4);
+    const loop = widget.useDefaultRenderLoop;
     widget.useDefaultRenderLoop = false;
     scene.requestRenderMode = false;
     moving = !moversStill;
@@ -325,14 +364,14 @@ const bench = {
     }
     moving = false;
     scene.requestRenderMode = true;
-    widget.useDefaultRenderLoop = true;
+    widget.useDefaultRenderLoop = loop;
     return stats(ms);
   },
   /**
    * Diagnostic switches (not the app's settings) for the breakdown of a frame's cost. The walk reaches the Entity
    * path's collections too (the data source display's primitive collection inside scene.primitives).
    */
-  variant(name: 'globe-off' | 'points-opaque' | 'labels-off' | 'oit-off' | 'movers-still', on: boolean) {
+  variant(name: 'globe-off' | 'points-two-pass' | 'labels-off' | 'labels-two-pass' | 'msaa-4' | 'sse-2' | 'skirts-off' | 'movers-still', on: boolean) {
     if (name === 'movers-still') moversStill = on;
     const walk = (c: { length: number; get: (i: number) => unknown }, f: (p: Record<string, unknown>) => void) => {
       for (let i = 0; i < c.length; i++) {
@@ -342,10 +381,23 @@ const bench = {
       }
     };
     if (name === 'globe-off') scene.globe.show = !on;
-    if (name === 'oit-off') (scene as unknown as { _useOIT: boolean })._useOIT = !on;
-    if (name === 'points-opaque')
+    // The app's settings against Cesium's defaults (skirts: the other way round), switched at run time (OIT and preserveDrawingBuffer cannot be:
+    // they are fixed when the context is made, see BENCH_MAP_SWEEP).
+    if (name === 'msaa-4') scene.msaaSamples = on ? 4 : (RENDER.msaaSamples ?? RENDER_SETTINGS.msaaSamples);
+    if (name === 'sse-2') scene.globe.maximumScreenSpaceError = on ? 2 : globeSse;
+    if (name === 'skirts-off') scene.globe.showSkirts = on ? false : (RENDER.showSkirts ?? RENDER_SETTINGS.showSkirts);
+    // Cesium's default blending on our point collections (PointLayer draws opaque colours in one opaque pass).
+    if (name === 'points-two-pass' && MODE === 'primitive') {
+      if (on) pointBlends.clear();
       walk(scene.primitives, (p) => {
-        if (p instanceof PointPrimitiveCollection) p.blendOption = on ? BlendOption.OPAQUE : BlendOption.OPAQUE_AND_TRANSLUCENT;
+        if (!(p instanceof PointPrimitiveCollection)) return;
+        if (on) pointBlends.set(p, p.blendOption);
+        p.blendOption = on ? BlendOption.OPAQUE_AND_TRANSLUCENT : (pointBlends.get(p) ?? p.blendOption);
+      });
+    }
+    if (name === 'labels-two-pass')
+      walk(scene.primitives, (p) => {
+        if (p instanceof LabelCollection && MODE === 'primitive') p.blendOption = on ? BlendOption.OPAQUE_AND_TRANSLUCENT : BlendOption.TRANSLUCENT;
       });
     if (name === 'labels-off')
       walk(scene.primitives, (p) => {
