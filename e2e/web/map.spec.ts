@@ -97,15 +97,9 @@ test.describe('一张图 (map)', () => {
       for (const [lon, lat] of city.geometry.coordinates[0]!.filter((_, i) => i % 97 === 0).slice(0, 12)) {
         const p = (await probe(page, `toWindow(${lon}, ${lat})`)) as ReturnType<Probe['toWindow']>;
         if (!p || p.x < 5 || p.y < 5 || p.x > rect.width - 5 || p.y > rect.height - 5) continue;
-        const hit = await page.evaluate(`(() => {
-          const src = document.querySelector('[data-testid="map-globe"] canvas');
-          const c = document.createElement('canvas'); c.width = src.width; c.height = src.height;
-          const ctx = c.getContext('2d'); ctx.drawImage(src, 0, 0);
-          const k = src.width / src.clientWidth;
-          const d = ctx.getImageData(Math.round(${p.x} * k) - 3, Math.round(${p.y} * k) - 3, 7, 7).data;
-          for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 170 && d[i + 2] < 150) return true;
-          return false;
-        })()`);
+        const rgba = (await probe(page, `pixels(${p.x}, ${p.y}, 3)`)) as number[];
+        let hit = false;
+        for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! > 200 && rgba[i + 1]! > 170 && rgba[i + 2]! < 150) hit = true;
         if (hit) yellow++;
       }
       expect(yellow, 'city outline vertices with the outline colour drawn at them').toBeGreaterThanOrEqual(6);

@@ -14,6 +14,9 @@ type MapProbe = {
   layerSizes(): Record<string, number>;
   shown(layer: string, id: string): { lon: number; lat: number } | null;
   trackCursor(): { lon: number; lat: number } | null;
+  /** RGBA of a square of the globe's pixels around a canvas point, drawn afresh in this same task (the drawing buffer
+   * is not preserved between frames). */
+  pixels(x: number, y: number, half: number): number[];
 };
 
 export function installMapProbe(scene: MapScene): () => void {
@@ -33,6 +36,19 @@ export function installMapProbe(scene: MapScene): () => void {
       return p ? { lon: p.lon, lat: p.lat } : null;
     },
     trackCursor: () => scene.track.position,
+    pixels: (x, y, half) => {
+      const globe = scene.view.scene;
+      globe.requestRender();
+      globe.render();
+      const src = scene.view.canvas;
+      const copy = document.createElement('canvas');
+      copy.width = src.width;
+      copy.height = src.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(src, 0, 0);
+      const k = src.width / src.clientWidth;
+      return [...ctx.getImageData(Math.round(x * k) - half, Math.round(y * k) - half, 2 * half + 1, 2 * half + 1).data];
+    },
   };
   g.__mdcMapProbe.map = probe;
   return () => {
