@@ -43,16 +43,17 @@ export type RenderSettings = {
 };
 
 export const RENDER_SETTINGS: Readonly<RenderSettings> = {
-  // Cesium's 4x multisampling is done in software there: 4x → 1 took Chromium's CPU per frame from ~1,550 to ~700 ms.
+  // Cesium's 4x multisampling is done in software there: 4x → 1 took Chromium's CPU per frame from ~1,550 to ~700 ms
+  // (sweep) and a sync frame from ~230 to ~163 ms (paired breakdown).
   msaaSamples: 1,
   // Cesium's: off (with MSAA 1) saved nothing, ~730 against ~690 ms CPU per frame (BENCH_MAP_SWEEP).
   orderIndependentTranslucency: true,
   // Otherwise the browser copies the whole frame before compositing it: with MSAA 1, ~700 → ~450 ms CPU per frame.
   // A test reading the canvas's pixels must render in the same task first.
   preserveDrawingBuffer: false,
-  // While the globe shows only the bundled imagery (level 2 at most) on the ellipsoid, finer tiles add draw calls
-  // and nothing to see (with MSAA 1, ~700 → ~400 ms CPU per frame); with a configured imagery layer or terrain,
-  // Cesium's 2 (DETAILED_SCREEN_SPACE_ERROR).
+  // While the globe shows only the bundled imagery (level 2 at most) on the ellipsoid, finer tiles add tiles to load
+  // and nothing to see (the sweep's fps windows: ~700 → ~400 ms CPU per frame; paired sync frames once loaded: no
+  // difference); with a configured imagery layer or terrain, Cesium's 2 (DETAILED_SCREEN_SPACE_ERROR).
   maximumScreenSpaceError: 8,
   // Cesium's: skirts hide cracks between tiles of different levels; off saved nothing clear in the noise.
   showSkirts: true,
