@@ -47,7 +47,8 @@ export function createGpsService(deps: BrokerSettingsDeps & {
   const fixesPushed = new Emitter<GpsFixesEvent>();
   const statusChanged = new Emitter<GpsFeedStatus>();
   const pushInterval = deps.pushIntervalMs ?? PUSH_INTERVAL_MS;
-  let pendingFixes: GpsFix[] = [];
+  /** The newest stored fix per unit since the last push. */
+  const pendingFixes = new Map<string, GpsFix>();
   const pendingUnits = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let lastPush = 0;
@@ -74,8 +75,8 @@ export function createGpsService(deps: BrokerSettingsDeps & {
     timer = null;
     if (disposed) return;
     lastPush = now();
-    const fixes = pendingFixes.sort((a, b) => a.at - b.at);
-    pendingFixes = [];
+    const fixes = [...pendingFixes.values()].sort((a, b) => a.at - b.at);
+    pendingFixes.clear();
     const units = [...pendingUnits].flatMap((id) => store.unit(id) ?? []);
     pendingUnits.clear();
     if (fixes.length > 0 || units.length > 0) fire(fixesPushed, { fixes, units }, 'gps fixes listener failed');
@@ -93,7 +94,12 @@ export function createGpsService(deps: BrokerSettingsDeps & {
     take: async (payload, receivedAt) => {
       const reports = parseGpsPayload(payload, receivedAt);
       const { stored, changedUnits } = store.ingest(reports, receivedAt);
-      for (const fix of stored) pendingFixes.push(fix);
+      // Only each unit's newest fix goes to the map (it moves the unit; tracks are queried): an uploaded day of
+      // history must not become one push of tens of thousands of fixes.
+      for (const fix of stored) {
+        const held = pendingFixes.get(fix.unitId);
+        if (!held || fix.at > held.at) pendingFixes.set(fix.unitId, fix);
+      }
       for (const id of changedUnits) pendingUnits.add(id);
       // Counts change with every report: they go out with the next batch.
       schedule();

@@ -57,9 +57,8 @@ function Clock() {
 }
 
 /**
- * F11 shows the console full screen (Electron has no menu to do it): the element of the page marked
- * `data-fullscreen-target` (the map alone, with its tools), else the whole console. One handler, because a key press
- * allows one full-screen request only.
+ * F11 shows the console full screen (Electron has no menu to do it). Always the whole document, so that pop-ups,
+ * drop-downs and dialogs (rendered into <body>) stay visible; the map page then hides the title bar itself.
  */
 function useFullscreenKey(): void {
   useEffect(() => {
@@ -67,7 +66,7 @@ function useFullscreenKey(): void {
       if (e.key !== 'F11' || e.defaultPrevented) return;
       e.preventDefault();
       if (document.fullscreenElement) void document.exitFullscreen();
-      else void (document.querySelector('[data-fullscreen-target]') ?? document.documentElement).requestFullscreen().catch(() => undefined);
+      else void document.documentElement.requestFullscreen().catch(() => undefined);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -6,10 +6,24 @@ import { z } from 'zod';
  * (NaturalEarthII, levels 0–2) and the bundled district outlines: it never asks the internet for anything.
  */
 
+/**
+ * An http(s) address of one server: its origin goes into the CSP, so the host must be a plain name or IP address
+ * (a `*` would open img-src and connect-src to every host). Template placeholders ({z}, {s} …) may follow.
+ */
 const httpUrl = z
   .string()
   .max(500)
-  .regex(/^https?:\/\/[^\s]+$/, '地址应以 http:// 或 https:// 开头');
+  .regex(/^https?:\/\/[^\s]+$/, '地址应以 http:// 或 https:// 开头')
+  .refine((u) => isPlainServer(u), '地址的主机须是具体的主机名或 IP 地址（不能含 * 等通配符）');
+
+function isPlainServer(url: string): boolean {
+  try {
+    const host = new URL(url.replaceAll('{s}', 'a').replace(/\{[^}]*\}/g, '0')).hostname;
+    return /^[A-Za-z0-9.-]+$/.test(host) || /^\[[0-9A-Fa-f:.]+\]$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * An imagery source of the private network.
@@ -81,7 +95,9 @@ export function mapOrigins(options: MapOptions): string[] {
     const subdomains = layer?.source.kind === 'xyz' && url.includes('{s}') ? (layer.source.subdomains ?? ['a', 'b', 'c']) : [''];
     for (const s of subdomains) {
       try {
-        origins.add(new URL(url.replaceAll('{s}', s).replace(/\{[^}]*\}/g, '0')).origin);
+        const origin = new URL(url.replaceAll('{s}', s).replace(/\{[^}]*\}/g, '0')).origin;
+        // Never a wildcard into the CSP, whatever got into the settings.
+        if (!origin.includes('*')) origins.add(origin);
       } catch {
         // refused by the schema already
       }

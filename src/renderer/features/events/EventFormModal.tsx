@@ -67,6 +67,9 @@ export function EventFormModal({ open, event, at, onClose }: { open: boolean; ev
   const lat = Form.useWatch('lat', form);
   const [showMap, setShowMap] = useState(false);
 
+  // By value: the form is reset only when it opens or its place changes, never because a parent re-rendered.
+  const atLon = at?.[0];
+  const atLat = at?.[1];
   useEffect(() => {
     if (!open) return;
     form.resetFields();
@@ -91,18 +94,18 @@ export function EventFormModal({ open, event, at, onClose }: { open: boolean; ev
         videoRecordings: ids('videoRecording'),
       });
     } else {
-      const near = at ? nearestMine(catalogue?.mines ?? [], at, 5000) : null;
+      const near = atLon !== undefined && atLat !== undefined ? nearestMine(catalogue?.mines ?? [], [atLon, atLat], 5000) : null;
       form.setFieldsValue({
         type: 'gas',
         level: 1,
         occurredAt: dayjs().second(0).millisecond(0),
-        ...(at ? { lon: Math.round(at[0] * 1e6) / 1e6, lat: Math.round(at[1] * 1e6) / 1e6 } : {}),
+        ...(atLon !== undefined && atLat !== undefined ? { lon: Math.round(atLon * 1e6) / 1e6, lat: Math.round(atLat * 1e6) / 1e6 } : {}),
         ...(near ? { mineId: near.id } : {}),
       });
     }
     // The catalogue is read once per opening: a later catalogue push must not reset what is being typed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, event, form, at]);
+  }, [open, event, form, atLon, atLat]);
 
   // Options: what the lists hold now, plus what the event already links (it may be older than the lists reach).
   const options = useMemo(() => {

@@ -40,8 +40,6 @@ import {
 import { installMapProbe } from './mapProbe';
 import { readMapFocus, type MapFocus } from './mapFocus';
 
-const DAY_MS = 24 * 3600_000;
-
 /** The list plus a record shown because it was asked for (handled alarms, closed events), without doubles. */
 function withFocused<T extends { id: string }>(list: readonly T[], extra: T | null): readonly T[] {
   return extra && !list.some((x) => x.id === extra.id) ? [...list, extra] : list;
@@ -56,7 +54,6 @@ const ALL_VISIBLE = Object.fromEntries(LAYER_NAMES.map((n) => [n, true])) as Rec
 export function MapPage({ api }: { api: ConsoleApi }) {
   const t = useT();
   const { message } = App.useApp();
-  const rootRef = useRef<HTMLDivElement>(null);
   const globeRef = useRef<HTMLDivElement>(null);
   const [scene, setScene] = useState<MapScene | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -85,8 +82,8 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   // ── Data ──
   const { data: settings } = useGetSettingsQuery();
   const { data: catalogue } = useGetCatalogueQuery();
-  const [since] = useState(() => Date.now() - DAY_MS);
-  const { data: alarms = [] } = useListAlarmsQuery({ state: 'new', from: since, limit: 500 });
+  // Every unhandled alarm, however old (the newest 500): they make a mine red.
+  const { data: alarms = [] } = useListAlarmsQuery({ state: 'new', limit: 500 });
   const { data: events = [] } = useListEventsQuery({ state: 'open', limit: 500 });
   const { data: units = [] } = useListGpsUnitsQuery();
   const { data: marks = [] } = useListMapMarksQuery();
@@ -271,14 +268,22 @@ export function MapPage({ api }: { api: ConsoleApi }) {
     setTool(tool === next ? 'none' : next);
   };
 
-  // 全屏: the map alone with its toolbar and panels (F11 does the same, in the shell: data-fullscreen-target). Esc
-  // leaves any tool.
+  // 全屏 (and F11, in the shell): the whole document goes full screen — dialogs, drop-downs and messages live in
+  // <body> and would vanish with only the map's element — and while the map is shown the title bar is hidden, so
+  // the map fills the screen with its tools. Esc leaves any tool.
   const toggleFullscreen = useCallback(() => {
-    const el = rootRef.current;
-    if (!el) return;
     if (document.fullscreenElement) void document.exitFullscreen();
-    else void el.requestFullscreen().catch((err: unknown) => message.warning(`${t('map.fullscreenRefused')}：${err instanceof Error ? err.message : String(err)}`));
+    else void document.documentElement.requestFullscreen().catch((err: unknown) => message.warning(`${t('map.fullscreenRefused')}：${err instanceof Error ? err.message : String(err)}`));
   }, [message, t]);
+  useEffect(() => {
+    const follow = () => document.body.classList.toggle('map-fullscreen', document.fullscreenElement !== null);
+    follow();
+    document.addEventListener('fullscreenchange', follow);
+    return () => {
+      document.removeEventListener('fullscreenchange', follow);
+      document.body.classList.remove('map-fullscreen');
+    };
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && toolRef.current !== 'none') {
@@ -369,7 +374,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
   const [markForm] = Form.useForm<{ name: string; note: string }>();
 
   return (
-    <div className="map-page" ref={rootRef} data-testid="map-page" data-fullscreen-target>
+    <div className="map-page" data-testid="map-page">
       <div className="map-page__globe" ref={globeRef} data-testid="map-globe" data-ready={scene ? 'true' : 'false'} />
       {policyStale ? (
         <Alert
@@ -467,7 +472,7 @@ export function MapPage({ api }: { api: ConsoleApi }) {
       <EventFormModal
         open={eventAt !== null}
         event={null}
-        at={eventAt ? [eventAt.lon, eventAt.lat] : null}
+        at={eventAt ? [eventAt.lon, eventAt.lat] : null /* compared by value in the form */}
         onClose={(saved) => {
           setEventAt(null);
           if (saved) setPicked({ layer: 'events', id: saved.id });

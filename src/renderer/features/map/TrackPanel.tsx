@@ -66,7 +66,13 @@ export function TrackPanel({ scene, units, unitId, onUnit, onClose }: { scene: M
     return () => cancelAnimationFrame(raf);
   }, [playing, track, speed, end, scene]);
 
-  useEffect(() => () => scene.track.clear(), [scene]);
+  // On close; when the whole page goes, the globe (and the track with it) may already be destroyed.
+  useEffect(
+    () => () => {
+      if (!scene.isDestroyed) scene.track.clear();
+    },
+    [scene],
+  );
 
   const seek = (value: number) => {
     atRef.current = value;

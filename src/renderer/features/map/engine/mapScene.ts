@@ -22,7 +22,7 @@ export class MapScene {
   readonly layers: Record<LayerName, PointLayer>;
   readonly sketch: SketchLayer;
   readonly track: TrackLayer;
-  private reclusterQueued = false;
+  private reclusterFrame: number | null = null;
   private readonly stopCamera: () => void;
 
   constructor(container: HTMLElement) {
@@ -44,10 +44,9 @@ export class MapScene {
 
   /** Re-clusters after the camera moved or a clustered layer changed (once per frame at most). */
   queueRecluster(): void {
-    if (this.reclusterQueued) return;
-    this.reclusterQueued = true;
-    requestAnimationFrame(() => {
-      this.reclusterQueued = false;
+    if (this.reclusterFrame !== null || this.view.isDestroyed) return;
+    this.reclusterFrame = requestAnimationFrame(() => {
+      this.reclusterFrame = null;
       const rect = this.view.viewRectangle();
       const metresPerPixel = this.view.cameraHeight() / Math.max(1, this.view.canvas.clientHeight);
       for (const name of CLUSTERED) this.layers[name].recluster(rect, metresPerPixel);
@@ -64,7 +63,13 @@ export class MapScene {
     return null;
   }
 
+  get isDestroyed(): boolean {
+    return this.view.isDestroyed;
+  }
+
   destroy(): void {
+    if (this.reclusterFrame !== null) cancelAnimationFrame(this.reclusterFrame);
+    this.reclusterFrame = null;
     this.stopCamera();
     this.view.destroy();
   }

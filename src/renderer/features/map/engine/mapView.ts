@@ -264,6 +264,10 @@ export class MapView {
     return (r.east - r.west) * 111_320 * Math.cos((((r.south + r.north) / 2) * Math.PI) / 180);
   }
 
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
   /** Called (at most every 5 % of view change, and when a move ends) after the camera moved. */
   onCameraChanged(listener: () => void): () => void {
     this.cameraListeners.add(listener);
@@ -281,7 +285,10 @@ export class MapView {
       const p = e.position ?? e.endPosition;
       if (p) listener(p.x, p.y);
     }, kind);
-    return () => this.handler.removeInputAction(kind);
+    return () => {
+      // The page may let go of its tools after the globe is gone (React runs cleanups in declaration order).
+      if (!this.destroyed) this.handler.removeInputAction(kind);
+    };
   }
 
   /** Mouse camera control on or off (box and circle selection drag instead of panning). */
