@@ -41,8 +41,15 @@ export function TrackPanel({ scene, units, unitId, onUnit, onClose }: { scene: M
       atRef.current = first.at;
       setAt(first.at);
       scene.track.seek(first.at);
-      const last = next.fixes[next.fixes.length - 1]!;
-      scene.view.flyTo({ lon: (first.lon + last.lon) / 2, lat: (first.lat + last.lat) / 2 }, 6000);
+      // The whole track in view.
+      let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+      for (const f of next.fixes) {
+        west = Math.min(west, f.lon);
+        east = Math.max(east, f.lon);
+        south = Math.min(south, f.lat);
+        north = Math.max(north, f.lat);
+      }
+      scene.view.flyToBounds({ west, south, east, north });
     }
   };
 

@@ -52,7 +52,8 @@ export function minePoints(statuses: ReadonlyMap<string, MineStatus>): MapPoint[
       lon: s.mine.location[0],
       lat: s.mine.location[1],
       color: MINE_STATUS_COLORS[s.status],
-      size: 16,
+      // Larger than an alarm's point, so the state's ring shows around an alarm drawn on the mine.
+      size: 20,
       outline: '#ffffff',
       label: s.mine.shortName || s.mine.name,
     });

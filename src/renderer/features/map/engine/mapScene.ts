@@ -7,7 +7,7 @@ import { TrackLayer } from './trackLayer';
 
 export type Picked = { kind: 'point'; layer: LayerName; id: string } | { kind: 'cluster'; layer: LayerName; cluster: PickedCluster };
 
-const DRAW_ORDER: readonly LayerName[] = ['cameras', 'events', 'mines', 'alarms', 'units', 'marks'];
+const DRAW_ORDER: readonly LayerName[] = ['cameras', 'events', 'units', 'mines', 'alarms', 'marks'];
 
 /** Which layers cluster where dense (cameras: dozens per mine; the rest stay few). */
 const CLUSTERED: ReadonlySet<LayerName> = new Set(['cameras']);
@@ -29,7 +29,8 @@ export class MapScene {
     this.view = new MapView(container);
     this.districts = new DistrictLayer(this.view.scene);
     const layers = {} as Record<LayerName, PointLayer>;
-    // Created bottom to top (drawn in that order): camera clusters under the mines, alarms and units above them.
+    // Created bottom to top (drawn in that order). At the city's scale a mine's cameras, units and alarms all sit on
+    // the mine's pixel: the mine (its colour is its state) goes over its cameras and units, its alarms (smaller) over it.
     for (const name of DRAW_ORDER)
       layers[name] = new PointLayer(this.view.scene, name, {
         cluster: CLUSTERED.has(name),

@@ -151,6 +151,13 @@ export class MapView {
     this.fly(destination, durationS);
   }
 
+  /** Shows a lon/lat box with a margin (a track, a selection), looking straight down. */
+  flyToBounds(box: { west: number; south: number; east: number; north: number }, durationS = 1.2): void {
+    const padLon = Math.max((box.east - box.west) * 0.25, 0.005);
+    const padLat = Math.max((box.north - box.south) * 0.25, 0.005);
+    this.fly(Rectangle.fromDegrees(box.west - padLon, box.south - padLat, box.east + padLon, box.north + padLat), durationS);
+  }
+
   /** No camera flight under way. */
   get still(): boolean {
     return this.flights === 0;
