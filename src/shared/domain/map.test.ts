@@ -5,8 +5,8 @@ const layer = (url: string) => ({ id: 'l1', name: '影像', type: 'satellite' as
 
 describe('map options', () => {
   it('takes a tile server by name or address and lists its origins for the CSP', () => {
-    const options = mapOptionsSchema.parse({ imagery: [layer('http://tiles.mine.local:8080/{z}/{x}/{y}.png')], activeImageryId: 'l1', terrainUrl: 'http://10.0.0.1/terrain' });
-    expect(mapOrigins(options)).toEqual(['http://tiles.mine.local:8080', 'http://10.0.0.1']);
+    const options = mapOptionsSchema.parse({ imagery: [layer('http://tiles.mine.local:8080/{z}/{x}/{y}.png')], activeImageryId: 'l1', terrainUrl: 'http://198.51.100.7/terrain' });
+    expect(mapOrigins(options)).toEqual(['http://tiles.mine.local:8080', 'http://198.51.100.7']);
     const subdomains = mapOptionsSchema.parse({ imagery: [{ ...layer('https://{s}.tiles.example/{z}/{x}/{y}.png'), source: { kind: 'xyz', url: 'https://{s}.tiles.example/{z}/{x}/{y}.png', subdomains: ['t0', 't1'] } }], activeImageryId: null, terrainUrl: null });
     expect(mapOrigins(subdomains)).toEqual(['https://t0.tiles.example', 'https://t1.tiles.example']);
   });

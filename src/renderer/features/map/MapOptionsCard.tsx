@@ -186,7 +186,7 @@ export function MapOptionsCard() {
           <Input
             style={{ width: 300 }}
             value={shown.terrainUrl}
-            placeholder="http://192.168.1.20/terrain/"
+            placeholder="http://198.51.100.20/terrain/"
             onChange={(e) => change({ terrainUrl: e.target.value })}
             allowClear
             data-testid="map-terrain-url"

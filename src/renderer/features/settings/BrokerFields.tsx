@@ -61,7 +61,7 @@ export function BrokerForm<V extends BrokerValues>({ form, id, labels, initialVa
         <Switch data-testid={`${id}-enabled`} />
       </Form.Item>
       <Form.Item name="url" label={t(`${labels}.url`)} rules={[{ required: true }]}>
-        <Input style={{ width: 240 }} placeholder="mqtt://192.168.1.10:1883" data-testid={`${id}-url`} />
+        <Input style={{ width: 240 }} placeholder="mqtt://198.51.100.10:1883" data-testid={`${id}-url`} />
       </Form.Item>
       <Form.Item name="username" label={t(`${labels}.username`)}>
         <Input style={{ width: 150 }} autoComplete="off" data-testid={`${id}-username`} />
