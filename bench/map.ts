@@ -21,6 +21,7 @@
  * "loadHigh":..,...}. BENCH_MAP_SWEEP=1 (or a comma list of names) instead measures primitive against entity under
  * each of SWEEP's render settings.
  */
+import { descendants, procStat } from './processes';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -63,30 +64,13 @@ const CHROMIUM_ARGS = [
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Every process below `root` (Chromium's browser process): renderers, the GPU process (SwiftShader), utilities. */
-function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
-  return out;
-}
 
 /** CPU ticks (user+system) of Chromium and each of its children, by pid. */
 function chromiumTicks(root: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const pid of descendants(root)) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const f = procStat(pid);
       out.set(pid, Number(f[11]) + Number(f[12]));
     } catch {
       // gone meanwhile

@@ -8,6 +8,7 @@
  *    cycles of a tile (each cycle waits for the first decoded frame), half WebRTC, half jsmpeg.
  * Last line: {"tiles16":{"minDeliveredRatio":..,"fillMs":..},"leakMB500":..,...}
  */
+import { descendants, procStat } from './processes';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
@@ -23,23 +24,6 @@ const CYCLES = Number(process.env.BENCH_CYCLES ?? 500);
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Every process below `root` (Chromium's browser process): its zygotes, renderers, GPU and utility processes. */
-function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(entry), Number(fields[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
-  return out;
-}
 
 /** RSS in MB of Chromium's processes by type (browser, renderer, gpu-process, utility …). */
 function rssByType(root: number): Record<string, number> {
@@ -48,8 +32,7 @@ function rssByType(root: number): Record<string, number> {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const type = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rss = Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[21]) * 4096;
+      const rss = Number(procStat(pid)[21]) * 4096;
       out[type] = round((out[type] ?? 0) + rss / 1048576, 1);
     } catch {
       // gone meanwhile
@@ -65,8 +48,7 @@ function chromiumUsage(root: number): { cpuS: number; rssBytes: number } {
   let rss = 0;
   for (const pid of descendants(root)) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const f = procStat(pid);
       cpu += (Number(f[11]) + Number(f[12])) / tick;
       rss += Number(f[21]) * 4096;
     } catch {

@@ -4,6 +4,7 @@
  * channel's place, with a real picture of that channel's scene. Over HTTP to the console's webhook receiver, or
  * through any `publish` callback (an MQTT client), at a steady rate or as a burst.
  */
+import { seededRng, type Rng } from './seededRng';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -262,19 +263,6 @@ function jitterBox(rng: Rng, r: Rect, label: string): VendorObject {
 
 // ---------------------------------------------------------------------------------------------- the pushes
 
-export type Rng = () => number;
-
-/** mulberry32: a small seeded generator, so a run can be repeated. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `2026-11-24 12:00:00` in this process's time zone, as the boxes of the region (Asia/Shanghai) send it. */
 export function localTimeString(ms: number): string {

@@ -10,6 +10,8 @@
  * Everything the driver reads is on `window.__mapBench`; it only ever calls those functions (no page-side code is
  * passed from Node, so the bundler's helpers never meet tsx's).
  */
+import { summarise } from '../summary';
+import { seededRng } from '../../lab/seededRng';
 import {
   BlendOption,
   Cartesian2,
@@ -31,7 +33,6 @@ import { PointLayer, type MapPoint } from '../../src/renderer/features/map/engin
 import { selectInRect, type ScreenRect } from '../../src/renderer/features/map/engine/selection';
 
 type Mode = 'primitive' | 'entity';
-type Stats = { median: number; p90: number; min: number; max: number; n: number };
 
 const params = new URLSearchParams(location.search);
 const MODE: Mode = params.get('mode') === 'entity' ? 'entity' : 'primitive';
@@ -54,26 +55,9 @@ const AREA = { west: 112.9, east: 113.4, south: 35.9, north: 36.8 };
 const CAMERA = { lon: 113.15, lat: 35.62, height: 30_000, headingDeg: 0, pitchDeg: -30 };
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
-function stats(xs: number[]): Stats {
-  if (xs.length === 0) return { median: NaN, p90: NaN, min: NaN, max: NaN, n: 0 };
-  const s = [...xs].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { median: r1(median), p90: r1(s[Math.min(s.length - 1, Math.floor(0.9 * s.length))]!), min: r1(s[0]!), max: r1(s[s.length - 1]!), n: s.length };
-}
 
-/** mulberry32: the same synthetic city on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = rng(8);
+const random = seededRng(8);
 const KM_LAT = 1 / 111.2;
 const kmLon = (lat: number) => 1 / (111.32 * Math.cos((lat * Math.PI) / 180));
 const sites = Array.from({ length: SITES }, () => ({
@@ -318,15 +302,15 @@ const bench = {
     frameTimes = null;
     recordJs = false;
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    const frameMs = stats(gaps);
+    const frameMs = summarise(gaps);
     return {
       frames: times.length,
       seconds: r1((t1 - t0) / 1000),
       fps: Math.round((times.length / ((t1 - t0) / 1000)) * 100) / 100,
       frameMs,
       fpsFromMedianFrame: Math.round((1000 / frameMs.median) * 100) / 100,
-      renderJsMs: stats(frameJs),
-      dataSourceUpdateMs: stats(dataSourceJs),
+      renderJsMs: summarise(frameJs),
+      dataSourceUpdateMs: summarise(dataSourceJs),
     };
   },
   /** Back to on-demand drawing, movers still. */
@@ -365,7 +349,7 @@ const bench = {
     moving = false;
     scene.requestRenderMode = true;
     widget.useDefaultRenderLoop = loop;
-    return stats(ms);
+    return summarise(ms);
   },
   /**
    * Diagnostic switches (not the app's settings) for the breakdown of a frame's cost. The walk reaches the Entity
@@ -435,7 +419,7 @@ const bench = {
       if (id?.id === t.id) exact++;
     }
     // The first pick builds the pick framebuffer and shaders: reported apart.
-    return { firstMs: r1(ms[0] ?? NaN), ms: stats(ms.slice(1)), exact, any, of: ms.length, isolatedTargets: Math.min(alone.length, ms.length) };
+    return { firstMs: r1(ms[0] ?? NaN), ms: summarise(ms.slice(1)), exact, any, of: ms.length, isolatedTargets: Math.min(alone.length, ms.length) };
   },
   /** selectInRect (the engine's 框选) over the camera layer, median of `n`, and a brute-force count of the same rect. */
   boxSelect(rect: ScreenRect, n: number) {
@@ -453,7 +437,7 @@ const bench = {
     const t0 = performance.now();
     const brute = onScreen(rect).length;
     const bruteMs = performance.now() - t0;
-    return { rect, ms: stats(ms), selected: count, bruteForce: brute, bruteForceMs: r1(bruteMs) };
+    return { rect, ms: summarise(ms), selected: count, bruteForce: brute, bruteForceMs: r1(bruteMs) };
   },
 };
 (window as unknown as { __mapBench: typeof bench }).__mapBench = bench;
