@@ -21,6 +21,7 @@
  * "loadHigh":..,...}. BENCH_MAP_SWEEP=1 (or a comma list of names) instead measures primitive against entity under
  * each of SWEEP's render settings.
  */
+import { CHROMIUM_ARGS as E2E_CHROMIUM_ARGS } from '../e2e/playwright.config';
 import { descendants, procStat } from './processes';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -47,12 +48,9 @@ const PROFILE = process.env.BENCH_MAP_PROFILE !== '0';
 const BREAKDOWN = process.env.BENCH_MAP_BREAKDOWN !== '0';
 const VIEWPORT = { width: 1280, height: 720 };
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  // The tests' flags (no background traffic, no first-run UI …), plus WebGL in software and a resolver that knows
+  // only our server.
+  ...E2E_CHROMIUM_ARGS,
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--ignore-gpu-blocklist',
